@@ -1,0 +1,132 @@
+#include "oracle/ast.hpp"
+
+#include <map>
+
+namespace minrepro::ast {
+
+std::vector<std::string> clang_flags(const std::vector<std::string>& in) {
+  std::vector<std::string> out = {"-x", "c++"};
+  for (size_t i = 0; i < in.size(); ++i) {
+    const std::string& f = in[i];
+    auto starts = [&](const char* p) { return f.rfind(p, 0) == 0; };
+    if (starts("-std=") || starts("-D") || starts("-U") || starts("-I") || starts("-f") ||
+        f == "-pthread" || starts("-m")) {
+      out.push_back(f);
+      bool takes_arg = (f == "-D" || f == "-U" || f == "-I");
+      if (takes_arg && i + 1 < in.size()) out.push_back(in[++i]);
+    } else if (f == "-include" || f == "-isystem" || f == "-iquote") {
+      out.push_back(f);
+      if (i + 1 < in.size()) out.push_back(in[++i]);
+    }
+  }
+  return out;
+}
+
+Parser::Parser(std::vector<std::string> flags)
+    : index_(clang_createIndex(0, 0)), flags_(std::move(flags)) {}
+
+Parser::~Parser() {
+  if (tu_) clang_disposeTranslationUnit(tu_);
+  clang_disposeIndex(index_);
+}
+
+CXTranslationUnit Parser::parse(const std::filesystem::path& path, const std::string& text) {
+  text_ = text;
+  CXUnsavedFile unsaved{nullptr, text_.data(), static_cast<unsigned long>(text_.size())};
+  std::string p = path.string();
+  unsaved.Filename = p.c_str();
+  bool reparsed = false;
+  if (tu_ && p == path_) {
+    reparsed = clang_reparseTranslationUnit(tu_, 1, &unsaved, clang_defaultReparseOptions(tu_)) == 0;
+    if (!reparsed) {
+      clang_disposeTranslationUnit(tu_);
+      tu_ = nullptr;
+    }
+  }
+  if (!reparsed) {
+    if (tu_) clang_disposeTranslationUnit(tu_);
+    tu_ = nullptr;
+    std::vector<const char*> args;
+    for (auto& f : flags_) args.push_back(f.c_str());
+    unsigned opts = CXTranslationUnit_PrecompiledPreamble | CXTranslationUnit_CreatePreambleOnFirstParse |
+                    CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord;
+    if (clang_parseTranslationUnit2(index_, p.c_str(), args.data(), static_cast<int>(args.size()),
+                                    &unsaved, 1, opts, &tu_) != CXError_Success)
+      tu_ = nullptr;
+    path_ = p;
+  }
+  errors_ = false;
+  first_error_.clear();
+  if (tu_) {
+    for (unsigned i = 0, n = clang_getNumDiagnostics(tu_); i < n; ++i) {
+      CXDiagnostic d = clang_getDiagnostic(tu_, i);
+      if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+        if (!errors_) {
+          CXString s = clang_formatDiagnostic(d, clang_defaultDiagnosticDisplayOptions());
+          first_error_ = clang_getCString(s);
+          clang_disposeString(s);
+        }
+        errors_ = true;
+      }
+      clang_disposeDiagnostic(d);
+    }
+  }
+  return tu_;
+}
+
+Parser& thread_parser(const std::vector<std::string>& compiler_flags) {
+  thread_local std::map<std::vector<std::string>, std::unique_ptr<Parser>> parsers;
+  auto& p = parsers[compiler_flags];
+  if (!p) p = std::make_unique<Parser>(clang_flags(compiler_flags));
+  return *p;
+}
+
+namespace {
+bool offset_in_main(CXSourceLocation loc, unsigned& offset) {
+  if (!clang_Location_isFromMainFile(loc)) return false;
+  CXFile file;
+  unsigned line, col;
+  clang_getExpansionLocation(loc, &file, &line, &col, &offset);
+  return true;
+}
+}  // namespace
+
+std::optional<Range> extent(CXCursor c) {
+  CXSourceRange r = clang_getCursorExtent(c);
+  Range out;
+  if (!offset_in_main(clang_getRangeStart(r), out.begin) || !offset_in_main(clang_getRangeEnd(r), out.end))
+    return std::nullopt;
+  if (out.end < out.begin) return std::nullopt;
+  return out;
+}
+
+std::string spelling(CXCursor c) {
+  CXString s = clang_getCursorSpelling(c);
+  std::string out = clang_getCString(s);
+  clang_disposeString(s);
+  return out;
+}
+
+bool in_main_file(CXCursor c) { return clang_Location_isFromMainFile(clang_getCursorLocation(c)); }
+
+void children(CXCursor c, const std::function<void(CXCursor)>& f) {
+  clang_visitChildren(
+      c,
+      [](CXCursor child, CXCursor, CXClientData data) {
+        (*static_cast<const std::function<void(CXCursor)>*>(data))(child);
+        return CXChildVisit_Continue;
+      },
+      const_cast<std::function<void(CXCursor)>*>(&f));
+}
+
+CXCursor find_main(CXTranslationUnit tu) {
+  CXCursor found = clang_getNullCursor();
+  children(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {
+    if (clang_getCursorKind(c) == CXCursor_FunctionDecl && in_main_file(c) &&
+        clang_isCursorDefinition(c) && spelling(c) == "main")
+      found = c;
+  });
+  return found;
+}
+
+}  // namespace minrepro::ast

@@ -1,0 +1,67 @@
+// A thin layer over libclang's C API: parse candidate text as a file with the
+// candidate's own flags (reparsing with a precompiled preamble while the
+// includes stay the same), and turn cursors into byte ranges of the main file.
+// Shared by the oracle's instrumentation and the reducer's passes.
+#pragma once
+#include <clang-c/Index.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace minrepro::ast {
+
+struct Range {
+  unsigned begin = 0, end = 0;  // byte offsets in the main file, [begin, end)
+  bool operator==(const Range&) const = default;
+  bool empty() const { return end <= begin; }
+};
+
+// The compiler flags libclang understands (language, defines, include paths);
+// optimisation, warnings and link flags are dropped.
+std::vector<std::string> clang_flags(const std::vector<std::string>& compiler_flags);
+
+class Parser {
+ public:
+  explicit Parser(std::vector<std::string> flags);
+  ~Parser();
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+
+  // Parses `text` as the file `path` (which should exist on disk: the preamble
+  // is only reused for a real file). Returns null when libclang gives up.
+  // The TU stays valid until the next parse() on this Parser.
+  CXTranslationUnit parse(const std::filesystem::path& path, const std::string& text);
+  // Whether the last parse had errors.
+  bool had_errors() const { return errors_; }
+  std::string first_error() const { return first_error_; }
+
+ private:
+  CXIndex index_;
+  std::vector<std::string> flags_;
+  std::string path_;
+  CXTranslationUnit tu_ = nullptr;
+  std::string text_;  // kept alive while libclang may read it
+  bool errors_ = false;
+  std::string first_error_;
+};
+
+// One Parser per thread and flag set.
+Parser& thread_parser(const std::vector<std::string>& compiler_flags);
+
+// The cursor's extent as main-file byte offsets; nullopt when any end lies in
+// another file or only inside a macro definition.
+std::optional<Range> extent(CXCursor c);
+std::string spelling(CXCursor c);
+bool in_main_file(CXCursor c);
+
+// Visits the direct children of `c`; recurse for deeper walks.
+void children(CXCursor c, const std::function<void(CXCursor)>& f);
+
+// The global-namespace definition of main(), or a null cursor.
+CXCursor find_main(CXTranslationUnit tu);
+
+}  // namespace minrepro::ast

@@ -1,0 +1,145 @@
+#include "oracle/build.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "runners/process.hpp"
+
+namespace minrepro::runners {
+extern const char* const kExitProbeSource;
+}
+
+namespace minrepro::oracle {
+namespace fs = std::filesystem;
+
+std::string content_hash(const std::string& text) {
+  // FNV-1a, 64 bits, twice with different seeds: collisions are not a concern at our scale.
+  auto fnv = [&](uint64_t h) {
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+    return h;
+  };
+  char buf[40];
+  snprintf(buf, sizeof buf, "%016llx%016llx", (unsigned long long)fnv(14695981039346656037ull),
+           (unsigned long long)fnv(0x9e3779b97f4a7c15ull));
+  return buf;
+}
+
+fs::path find_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? fs::path(name) : fs::path();
+  const char* path = getenv("PATH");
+  std::stringstream ss(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(ss, dir, ':');) {
+    fs::path p = fs::path(dir.empty() ? "." : dir) / name;
+    if (access(p.c_str(), X_OK) == 0) return p;
+  }
+  return {};
+}
+
+std::string BuildResult::first_errors(int max_lines) const {
+  std::istringstream in(diagnostics);
+  std::string out;
+  int n = 0;
+  for (std::string line; std::getline(in, line) && n < max_lines;) {
+    if (line.find("error") != std::string::npos || line.find("undefined reference") != std::string::npos) {
+      out += line + "\n";
+      ++n;
+    }
+  }
+  if (out.empty()) {  // no line says "error": show the start
+    std::istringstream again(diagnostics);
+    for (std::string line; std::getline(again, line) && n < max_lines; ++n) out += line + "\n";
+  }
+  return out;
+}
+
+namespace {
+
+runners::RunResult compile(const Toolchain& tc, std::vector<std::string> args, const fs::path& cwd) {
+  runners::RunSpec spec;
+  spec.program = find_program(tc.cxx);
+  spec.args = std::move(args);
+  spec.cwd = cwd;
+  spec.deadline_s = tc.compile_timeout;
+  spec.limits.memory_mb = 8192;
+  spec.limits.cpu_s = static_cast<long>(tc.compile_timeout) + 1;
+  spec.limits.processes = 4096;
+  return runners::run(spec);
+}
+
+std::string shell_join(const std::string& program, const std::vector<std::string>& args) {
+  std::string out = program;
+  for (auto& a : args) out += " " + a;
+  return out;
+}
+
+}  // namespace
+
+Builder::Builder(Toolchain toolchain, fs::path workdir)
+    : toolchain_(std::move(toolchain)), workdir_(std::move(workdir)) {}
+
+Status Builder::prepare() {
+  if (find_program(toolchain_.cxx).empty())
+    return Error{"compiler '" + toolchain_.cxx +
+                 "' not found: install it (e.g. apt-get install g++) or set --cxx / toolchain.cxx"};
+  fs::create_directories(workdir_ / "bin");
+  fs::path src = workdir_ / "exit_probe.c";
+  std::ofstream(src) << runners::kExitProbeSource;
+  probe_o_ = workdir_ / "exit_probe.o";
+  // The probe is C: compile it with the C++ driver in C mode so one toolchain serves both.
+  std::vector<std::string> args = {"-x", "c", "-O2", "-fPIC", "-c", src.string(), "-o", probe_o_.string()};
+  for (auto& f : toolchain_.flags)
+    if (f.rfind("-m", 0) == 0 || f.rfind("-fsanitize", 0) == 0) args.push_back(f);  // ABI-relevant only
+  auto r = compile(toolchain_, args, workdir_);
+  if (!r.exited_ok())
+    return Error{"cannot build the exit probe with '" + toolchain_.cxx + "': " +
+                 (r.err.empty() ? r.describe_end() : r.err.substr(0, r.err.find('\n'))) +
+                 " (check the compiler and --cxxflags)"};
+  return Ok{};
+}
+
+BuildResult Builder::build(const std::string& text, const std::string& name) {
+  std::string key = content_hash(text);
+  unsigned n;
+  {
+    std::lock_guard l(mu_);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      BuildResult hit = it->second;
+      hit.cached = true;
+      hit.seconds = 0;
+      return hit;
+    }
+    n = ++counter_;
+  }
+  fs::path dir = workdir_ / "bin" / (key + "-" + std::to_string(n));
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  fs::path src = dir / name;
+  std::ofstream(src) << text;
+  BuildResult b;
+  b.binary = dir / "prog";
+  std::vector<std::string> args = toolchain_.flags;
+  args.insert(args.end(), {src.string(), probe_o_.string(), "-Wl,--wrap=main", "-Wl,--wrap=exit"});
+  args.insert(args.end(), toolchain_.ldflags.begin(), toolchain_.ldflags.end());
+  args.insert(args.end(), {"-o", b.binary.string()});
+  b.command = shell_join(toolchain_.cxx, args);
+  auto r = compile(toolchain_, args, dir);
+  b.seconds = r.wall_s;
+  b.diagnostics = r.err + r.out;
+  b.timed_out = r.timed_out;
+  b.ok = r.exited_ok() && fs::exists(b.binary);
+  if (b.timed_out) b.diagnostics += "\ncompile timed out after " + std::to_string(toolchain_.compile_timeout) + " s";
+  std::lock_guard l(mu_);
+  cache_[key] = b;
+  order_.push_back(key);
+  while (order_.size() > kKeep) {
+    std::error_code ec;
+    fs::remove_all(cache_[order_.front()].binary.parent_path(), ec);
+    cache_.erase(order_.front());
+    order_.pop_front();
+  }
+  return b;
+}
+
+}  // namespace minrepro::oracle

@@ -1,0 +1,54 @@
+// The build step: compile a candidate with the configured toolchain, link the
+// exit probe in with --wrap=main/--wrap=exit, keep the diagnostics, cache
+// binaries by content hash. The probe object is built once per toolchain.
+#pragma once
+#include <filesystem>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "oracle/config.hpp"
+#include "runners/expected.hpp"
+
+namespace minrepro::oracle {
+
+struct BuildResult {
+  bool ok = false;
+  std::filesystem::path binary;
+  std::string diagnostics;  // the compiler's stderr
+  double seconds = 0;
+  bool cached = false;
+  bool timed_out = false;
+  std::string command;      // for display and bug reports
+
+  // The compiler's first error lines, for a one-glance answer.
+  std::string first_errors(int max_lines = 5) const;
+};
+
+class Builder {
+ public:
+  Builder(Toolchain toolchain, std::filesystem::path workdir);
+  // Finds the compiler and builds the probe. A failure is bad input (exit 2).
+  Status prepare();
+  // `text` is compiled as the file `name` (the user's file name).
+  BuildResult build(const std::string& text, const std::string& name);
+  const Toolchain& toolchain() const { return toolchain_; }
+  std::filesystem::path probe_object() const { return probe_o_; }
+
+ private:
+  Toolchain toolchain_;
+  std::filesystem::path workdir_;
+  std::filesystem::path probe_o_;
+  std::mutex mu_;
+  std::map<std::string, BuildResult> cache_;
+  std::deque<std::string> order_;  // oldest first; binaries beyond kKeep are removed
+  static constexpr size_t kKeep = 32;
+  unsigned counter_ = 0;
+};
+
+std::string content_hash(const std::string& text);
+// Resolves a program name through PATH; empty when not found.
+std::filesystem::path find_program(const std::string& name);
+
+}  // namespace minrepro::oracle

@@ -1,0 +1,310 @@
+#include "oracle/oracle.hpp"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "oracle/instrument.hpp"
+#include "runners/observe.hpp"
+#include "runners/session.hpp"
+
+namespace minrepro::oracle {
+namespace fs = std::filesystem;
+using runners::Clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string fmt_s(double s) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.3f s", s);
+  return buf;
+}
+
+// Every thread of every process in the group sits in an untimed wait; the key
+// (thread, syscall, first argument, CPU ticks) must stay the same over a quiet window.
+std::optional<std::string> quiet_key(pid_t pgid) {
+  std::string key;
+  auto members = runners::group_members(pgid);
+  if (members.empty()) return std::nullopt;
+  for (pid_t pid : members) {
+    auto p = runners::sample_process(pid);
+    for (auto& t : p.threads) {
+      if (t.state == 'Z') continue;
+      if (t.wait != runners::Wait::Untimed) return std::nullopt;
+      key += std::to_string(t.tid) + ":" + std::to_string(t.syscall) + ":" + std::to_string(t.args[0]) +
+             ":" + std::to_string(t.cpu_ticks) + ";";
+    }
+  }
+  return key;
+}
+
+std::string phase_of(const std::vector<Marker>& markers) {
+  bool end = false;
+  for (auto& m : markers) {
+    if (m.event == "main-return" || m.event == "exit-called") return "exit-handlers";
+    if (m.event == "main-end") end = true;
+  }
+  return end ? "main-locals" : "before-exit";
+}
+
+// Reads the probe file as it grows.
+struct ProbeReader {
+  fs::path path;
+  long long start_ns = 0;
+  pid_t pid = 0;
+  std::string text;
+
+  void update(RunEvidence& ev, ExitBegins boundary) {
+    std::ifstream in(path);
+    if (!in) return;
+    in.seekg(static_cast<std::streamoff>(text.size()));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string more = ss.str();
+    if (more.empty()) return;
+    text += more;
+    ev.markers = parse_markers(text, pid, start_ns);
+    for (auto& m : ev.markers) {
+      bool begins = m.event == "main-return" || m.event == "exit-called" ||
+                    (m.event == "main-end" && boundary == ExitBegins::MainEnd);
+      if (begins) {
+        ev.exit_began = m.t;
+        ev.exit_event = m.event;
+        ev.exit_tid = m.tid;
+        break;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+Oracle::Oracle(Config config, std::string file_name, fs::path workdir)
+    : config_(std::move(config)), file_name_(std::move(file_name)), workdir_(std::move(workdir)) {}
+
+Oracle::~Oracle() {
+  std::error_code ec;
+  fs::remove_all(workdir_, ec);
+}
+
+Expected<std::unique_ptr<Oracle>> Oracle::create(const Config& config, const std::string& file_name) {
+  if (auto st = validate(config); !st) return st.error();
+  std::string templ = (fs::temp_directory_path() / "minrepro-XXXXXX").string();
+  if (!mkdtemp(templ.data()))
+    return Error{"cannot create a work directory in " + fs::temp_directory_path().string() +
+                 ": " + strerror(errno) + " (set TMPDIR to a writable place)"};
+  runners::remove_at_exit(templ);
+  // Sandboxed candidates run as an unprivileged user: let them reach their run dirs.
+  fs::permissions(templ, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  std::unique_ptr<Oracle> o(new Oracle(config, file_name, templ));
+  fs::create_directories(o->workdir_ / "runs");
+  fs::permissions(o->workdir_ / "runs", fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  fs::create_directories(o->workdir_ / "parse");
+  std::ofstream(o->workdir_ / "parse" / file_name);
+  if (config.oracle.kind != Kind::Script) {
+    o->builder_ = std::make_unique<Builder>(config.toolchain, o->workdir_);
+    if (auto st = o->builder_->prepare(); !st) return st.error();
+  } else if (access(config.oracle.script.c_str(), X_OK) != 0) {
+    return Error{"oracle script '" + config.oracle.script + "' is not an executable file (chmod +x it)"};
+  }
+  return o;
+}
+
+void Oracle::cancel() {
+  cancelled_ = true;
+  runners::kill_all_running();
+}
+
+std::string Oracle::instrumented(const std::string& text) {
+  return instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags).text;
+}
+
+RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& options) {
+  const OracleConfig& oc = config_.oracle;
+  RunEvidence ev;
+  fs::path dir = runners::make_run_dir(workdir_ / "runs", true);
+  runners::RunSpec spec;
+  spec.program = binary;
+  spec.cwd = dir;
+  spec.remove_cwd = true;
+  spec.sandbox = true;
+  spec.limits = config_.limits;
+  ProbeReader probe;
+  probe.path = dir / ".minrepro-probe";
+  spec.env = {"MINREPRO_PROBE=" + probe.path.string()};
+  // A backstop only: the watcher decides, and takes its evidence before any kill.
+  spec.deadline_s = oc.timeout + (oc.kind == Kind::ExitHang ? oc.hang_after : 0) + 2.0;
+
+  std::optional<double> quiet_since;
+  std::string quiet;
+  double next_sample = 0, delay_snapshot_at = std::min(oc.min_delay * 0.5, 0.25);
+  auto take_snapshot = [&](pid_t pid) { ev.threads = snapshot(pid, options.backtraces || oc.signature); };
+
+  auto watch = [&](pid_t pid, Clock::time_point start) -> bool {
+    if (cancelled_) return ev.why = "cancelled", true;
+    double now = seconds_since(start);
+    if (probe.pid == 0) {
+      probe.pid = pid;
+      probe.start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(start.time_since_epoch()).count();
+    }
+    probe.update(ev, oc.exit_begins);
+    bool exit_kind = oc.kind == Kind::ExitHang || oc.kind == Kind::DelayedExit;
+    if (!exit_kind || !ev.exit_began) {
+      if (now < oc.timeout) return false;
+      if (oc.kind == Kind::Hang) {
+        take_snapshot(pid);
+        ev.reproduced = true;
+        ev.why = "still running after the " + fmt_s(oc.timeout) + " timeout";
+      } else {
+        ev.why = exit_kind ? "exit did not begin within the " + fmt_s(oc.timeout) + " timeout"
+                           : "still running at the " + fmt_s(oc.timeout) + " timeout";
+      }
+      return true;
+    }
+    double since = now - *ev.exit_began;
+    if (oc.kind == Kind::DelayedExit) {
+      if (ev.threads.empty() && since >= delay_snapshot_at) take_snapshot(pid);
+      if (oc.early_delay && since >= oc.min_delay) {
+        ev.reproduced = ev.early = true;
+        ev.why = "still exiting " + fmt_s(since) + " after " + ev.exit_event + " (early_delay)";
+        return true;
+      }
+      if (since < oc.timeout) return false;
+      ev.why = "still alive " + fmt_s(since) + " after " + ev.exit_event + ": a hang, not a delay";
+      return true;
+    }
+    // exit-hang
+    if (since >= oc.hang_after) {
+      take_snapshot(pid);
+      ev.reproduced = true;
+      ev.why = "still alive " + fmt_s(since) + " after " + ev.exit_event;
+      return true;
+    }
+    if (oc.early_verdict && since >= 0.05 && now >= next_sample) {
+      next_sample = now + 0.05;
+      auto key = quiet_key(pid);
+      if (!key) {
+        quiet_since.reset();
+      } else if (!quiet_since || *key != quiet) {
+        quiet_since = now;
+        quiet = *key;
+      } else if (now - *quiet_since >= 0.15) {
+        take_snapshot(pid);
+        ev.reproduced = ev.early = true;
+        ev.why = "every thread blocked in an untimed wait " + fmt_s(since) + " after " + ev.exit_event;
+        return true;
+      }
+    }
+    return false;
+  };
+
+  ev.run = runners::run(spec, watch);
+  if (!ev.run.started) {
+    ev.why = "could not start: " + ev.run.start_error;
+    return ev;
+  }
+  if (probe.pid == 0) {
+    probe.pid = ev.run.pid;
+    probe.start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(ev.run.start.time_since_epoch()).count();
+  }
+  probe.update(ev, oc.exit_begins);
+  if (ev.run.exited) {
+    ev.ended = ev.run.wall_s;
+    std::string end = ev.run.describe_end();
+    switch (oc.kind) {
+      case Kind::ExitHang:
+      case Kind::DelayedExit: {
+        if (!ev.exit_began) {
+          ev.why = "ended (" + end + ") before exit began";
+          break;
+        }
+        double delay = *ev.ended - *ev.exit_began;
+        bool delayed = oc.kind == Kind::DelayedExit && delay >= oc.min_delay;
+        ev.reproduced = delayed;
+        ev.why = "ended (" + end + ") " + fmt_s(delay) + " after " + ev.exit_event +
+                 (delayed ? "" : oc.kind == Kind::DelayedExit ? " (under min_delay)" : "");
+        break;
+      }
+      case Kind::Crash:
+        ev.reproduced = ev.run.signal != 0 && (oc.signal == 0 || ev.run.signal == oc.signal);
+        ev.why = "ended: " + end;
+        break;
+      default:
+        ev.why = "ended: " + end;
+    }
+  }
+  if (!ev.threads.empty()) {
+    ev.signature = make_signature(phase_of(ev.markers), ev.exit_tid ? ev.exit_tid : ev.run.pid, ev.threads);
+    if (ev.reproduced && options.expect && !options.expect->empty() && oc.signature &&
+        !(ev.signature == *options.expect)) {
+      ev.reproduced = false;
+      ev.why = "shows another bug: " + ev.signature.describe() + " (expected " + options.expect->describe() + ")";
+    }
+  }
+  return ev;
+}
+
+Verdict Oracle::check_script(const std::string& text, const CheckOptions& options) {
+  Verdict v;
+  v.built = true;
+  int n = options.runs ? options.runs : config_.oracle.runs;
+  int k = options.min_hits ? options.min_hits : config_.oracle.min_hits;
+  for (int i = 0; i < n && !cancelled_; ++i) {
+    RunEvidence ev;
+    fs::path dir = runners::make_run_dir(workdir_ / "runs", false);
+    std::ofstream(dir / file_name_) << text;
+    runners::RunSpec spec;
+    spec.program = fs::absolute(config_.oracle.script);
+    spec.args = {file_name_};
+    spec.cwd = dir;
+    spec.remove_cwd = true;
+    spec.deadline_s = config_.oracle.timeout;
+    spec.limits = config_.limits;
+    spec.limits.memory_mb = std::max(spec.limits.memory_mb, 8192L);
+    spec.limits.processes = std::max(spec.limits.processes, 4096L);
+    ev.run = runners::run(spec, [&](pid_t, Clock::time_point) { return cancelled_.load(); });
+    ev.reproduced = ev.run.exited_ok();
+    ev.why = "script " + ev.run.describe_end();
+    v.hits += ev.reproduced;
+    v.evidence.push_back(std::move(ev));
+    ++v.runs;
+    if (options.stop_when_decided && (v.hits >= k || v.hits + (n - i - 1) < k)) break;
+  }
+  v.reproduced = v.hits >= k;
+  v.why = std::to_string(v.hits) + "/" + std::to_string(v.runs) + " runs interesting";
+  return v;
+}
+
+Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
+  if (config_.oracle.kind == Kind::Script) return check_script(text, options);
+  Verdict v;
+  bool exit_kind = config_.oracle.kind == Kind::ExitHang || config_.oracle.kind == Kind::DelayedExit;
+  v.build = builder_->build(exit_kind ? instrumented(text) : text, file_name_);
+  if (!v.build.ok) {
+    std::string first = v.build.first_errors(1);
+    if (!first.empty() && first.back() == '\n') first.pop_back();
+    v.why = "does not compile: " + first;
+    return v;
+  }
+  v.built = true;
+  int n = options.runs ? options.runs : config_.oracle.runs;
+  int k = options.min_hits ? options.min_hits : config_.oracle.min_hits;
+  for (int i = 0; i < n && !cancelled_; ++i) {
+    RunEvidence ev = run_binary(v.build.binary, options);
+    ++v.runs;
+    if (ev.reproduced && ++v.hits == 1) v.signature = ev.signature;
+    v.evidence.push_back(std::move(ev));
+    if (options.stop_when_decided && (v.hits >= k || v.hits + (n - i - 1) < k)) break;
+  }
+  v.reproduced = v.hits >= k && !cancelled_;
+  v.why = v.evidence.empty() ? "cancelled" : v.evidence.back().why;
+  return v;
+}
+
+}  // namespace minrepro::oracle

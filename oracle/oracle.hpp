@@ -1,0 +1,79 @@
+// The oracle: a symptom built from config, asked check(candidate) -> Verdict.
+// Knows symptoms, not reduction. Semantics: ../shared/DESIGN.md.
+#pragma once
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oracle/build.hpp"
+#include "oracle/config.hpp"
+#include "oracle/evidence.hpp"
+#include "runners/expected.hpp"
+#include "runners/process.hpp"
+
+namespace minrepro::oracle {
+
+// One run of a built candidate.
+struct RunEvidence {
+  runners::RunResult run;
+  std::vector<Marker> markers;
+  std::optional<double> exit_began;   // seconds since start
+  std::string exit_event;             // the marker that began the exit
+  pid_t exit_tid = 0;
+  std::optional<double> ended;        // ended on its own, seconds since start
+  bool reproduced = false;
+  bool early = false;                 // decided before hang_after / the process end
+  std::string why;                    // one line: why (not) reproduced
+  std::vector<ThreadView> threads;    // at the verdict, when the process was alive
+  Signature signature;
+};
+
+struct Verdict {
+  bool built = false;
+  bool reproduced = false;
+  int hits = 0, runs = 0;
+  BuildResult build;
+  std::vector<RunEvidence> evidence;
+  Signature signature;                // of the first reproducing run
+  std::string why;                    // one line summary
+};
+
+struct CheckOptions {
+  int runs = 0;                       // 0: the config's runs
+  int min_hits = 0;                   // 0: the config's min_hits
+  bool stop_when_decided = false;     // stop once k-of-n is settled either way
+  bool backtraces = true;             // all-thread backtraces at the verdict
+  const Signature* expect = nullptr;  // a reproducing run must show this signature
+};
+
+class Oracle {
+ public:
+  // Prepares the toolchain and a private work directory (removed on destruction).
+  static Expected<std::unique_ptr<Oracle>> create(const Config& config, const std::string& file_name);
+  ~Oracle();
+
+  Verdict check(const std::string& text, const CheckOptions& options = {});
+  const Config& config() const { return config_; }
+  const std::filesystem::path& workdir() const { return workdir_; }
+  // The program's text as compiled (with the main-end instrumentation).
+  std::string instrumented(const std::string& text);
+  // Stops every check in progress (Ctrl-C); later checks return at once.
+  void cancel();
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  Oracle(Config config, std::string file_name, std::filesystem::path workdir);
+  RunEvidence run_binary(const std::filesystem::path& binary, const CheckOptions& options);
+  Verdict check_script(const std::string& text, const CheckOptions& options);
+
+  Config config_;
+  std::string file_name_;
+  std::filesystem::path workdir_;
+  std::unique_ptr<Builder> builder_;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace minrepro::oracle
