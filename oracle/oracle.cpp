@@ -135,8 +135,13 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   spec.remove_cwd = true;
   spec.sandbox = true;
   spec.limits = config_.limits;
+  // The probe file lives beside the run dir (which the runner removes), made
+  // writable for the unprivileged candidate.
   ProbeReader probe;
-  probe.path = dir / ".minrepro-probe";
+  probe.path = dir.string() + ".probe";
+  std::ofstream(probe.path).flush();
+  fs::permissions(probe.path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_write |
+                                  fs::perms::group_write | fs::perms::others_read | fs::perms::group_read);
   spec.env = {"MINREPRO_PROBE=" + probe.path.string()};
   // A backstop only: the watcher decides, and takes its evidence before any kill.
   spec.deadline_s = oc.timeout + (oc.kind == Kind::ExitHang ? oc.hang_after : 0) + 2.0;
@@ -205,6 +210,13 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   };
 
   ev.run = runners::run(spec, watch);
+  struct RemoveProbe {
+    fs::path p;
+    ~RemoveProbe() {
+      std::error_code ec;
+      fs::remove(p, ec);
+    }
+  } remove_probe{probe.path};
   if (!ev.run.started) {
     ev.why = "could not start: " + ev.run.start_error;
     return ev;

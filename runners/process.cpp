@@ -123,7 +123,11 @@ struct ChildSetup {
     sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) signal(s, SIG_DFL);
     const Limits& lim = spec->limits;
+    // Never above the current hard limit: the tool may itself run under limits.
     auto limit = [](int what, rlim_t v) {
+      rlimit cur{};
+      getrlimit(what, &cur);
+      if (cur.rlim_max != RLIM_INFINITY && v > cur.rlim_max) v = cur.rlim_max;
       rlimit r{v, v};
       return setrlimit(what, &r);
     };
@@ -254,7 +258,8 @@ RunResult run(const RunSpec& spec_in, const Watcher& watch) {
     std::lock_guard lock(spawn_mutex());
     r.start = Clock::now();
     bp::posix::default_launcher launcher;
-    proc.emplace(launcher(ctx, ec, spec.program, spec.args,
+    // The io_context overload drops `ec` and throws in Boost 1.81: pass the executor.
+    proc.emplace(launcher(ctx.get_executor(), ec, spec.program, spec.args,
                           bp::process_stdio{nullptr, out_w, err_w},
                           ChildSetup{&spec, &sb, envp.data(), getpid()}));
     if (!ec) own_pid(proc->id());

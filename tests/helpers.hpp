@@ -1,0 +1,60 @@
+// Shared helpers for the test suites.
+#pragma once
+#include <dirent.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace minrepro::test {
+
+int surviving_processes();
+
+// Live (non-zombie) processes whose environment holds `entry`.
+inline int count_tagged(const std::string& entry) {
+  int n = 0;
+  DIR* d = opendir("/proc");
+  while (dirent* e = d ? readdir(d) : nullptr) {
+    std::string name = e->d_name;
+    if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == getpid()) continue;
+    std::ifstream stat("/proc/" + name + "/stat");
+    std::string s((std::istreambuf_iterator<char>(stat)), {});
+    auto close = s.rfind(')');
+    if (close == std::string::npos || s[close + 2] == 'Z') continue;
+    std::ifstream env("/proc/" + name + "/environ");
+    std::string text((std::istreambuf_iterator<char>(env)), {});
+    std::stringstream ss(text);
+    for (std::string item; std::getline(ss, item, '\0');)
+      if (item == entry) ++n;
+  }
+  if (d) closedir(d);
+  return n;
+}
+
+inline bool process_alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string s((std::istreambuf_iterator<char>(stat)), {});
+  auto close = s.rfind(')');
+  return close != std::string::npos && s[close + 2] != 'Z';
+}
+
+// A scratch directory removed at scope exit.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string t = (std::filesystem::temp_directory_path() / "minrepro-test-XXXXXX").string();
+    path = mkdtemp(t.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::filesystem::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return path / name;
+  }
+};
+
+}  // namespace minrepro::test

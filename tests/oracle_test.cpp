@@ -1,0 +1,226 @@
+// The symptom oracles on small real programs, compiled and run for real.
+#include <doctest/doctest.h>
+
+#include "oracle/oracle.hpp"
+
+using namespace minrepro::oracle;
+
+namespace {
+
+Config short_config(Kind kind) {
+  Config c;
+  c.oracle.kind = kind;
+  c.oracle.hang_after = 0.6;
+  c.oracle.min_delay = 0.5;
+  c.oracle.timeout = 3.0;
+  return c;
+}
+
+Verdict check(const Config& c, const std::string& src, CheckOptions opts = {}) {
+  auto o = Oracle::create(c, "case.cpp");
+  REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
+  return (*o)->check(src, opts);
+}
+
+bool reproduces(Kind kind, const std::string& src) { return check(short_config(kind), src).reproduced; }
+
+const char* kGlobalJoin = R"(
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+struct Worker {
+  std::mutex m;
+  std::condition_variable cv;
+  bool stop = false;
+  std::thread t{[this] { std::unique_lock<std::mutex> l(m); cv.wait(l, [this] { return stop; }); }};
+  ~Worker() { t.join(); }  // nobody sets `stop` or notifies: the worker never wakes
+} worker;
+int main() { return 0; }
+)";
+
+const char* kAtexitSleep = R"(
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+int main() {
+  std::atexit([] { std::this_thread::sleep_for(std::chrono::milliseconds(800)); });
+  return 0;
+}
+)";
+
+const char* kClean = "#include <cstdio>\nint main() { std::puts(\"bye\"); return 0; }\n";
+const char* kSpin = "int main() { volatile bool spin = true; while (spin) {} return 0; }\n";
+const char* kNullDeref = "int main() { volatile int* p = nullptr; *p = 1; return 0; }\n";
+
+const char* kLocalJoin = R"(
+#include <future>
+#include <thread>
+struct Session {
+  std::promise<void> done;
+  std::thread t{[f = done.get_future()]() mutable { f.wait(); }};
+  ~Session() { t.join(); }  // joins before `done` is destroyed: never fulfilled
+};
+int main() {
+  Session s;
+  return 0;
+}
+)";
+
+const char* kReturnBlocks = R"(
+#include <future>
+int f() { std::promise<int> p; return p.get_future().get(); }
+int main() { return f(); }
+)";
+
+const char* kExitFromWorker = R"(
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+std::mutex m;
+struct Flusher { ~Flusher() { std::lock_guard<std::mutex> l(m); } } flusher;
+int main() {
+  std::lock_guard<std::mutex> l(m);
+  std::thread([] { std::exit(1); }).detach();
+  for (;;) pause();
+}
+)";
+
+const char* kHalfTheTime = R"(
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+std::mutex m;
+std::condition_variable cv;
+bool stop = false;
+struct Joiner {
+  std::thread t;
+  ~Joiner() { if (t.joinable()) t.join(); }
+} joiner;
+int main() {
+  auto seed = std::chrono::steady_clock::now().time_since_epoch().count();
+  bool lose_wakeup = (seed / 1000) % 2 == 0;
+  joiner.t = std::thread([] { std::unique_lock<std::mutex> l(m); cv.wait(l, [] { return stop; }); });
+  if (!lose_wakeup) {
+    { std::lock_guard<std::mutex> l(m); stop = true; }
+    cv.notify_all();
+  }
+  return 0;
+}
+)";
+
+}  // namespace
+
+TEST_CASE("global destructor joining a thread that waits forever: early exit-hang verdict") {
+  Config c = short_config(Kind::ExitHang);
+  c.oracle.hang_after = 2.0;
+  auto v = check(c, kGlobalJoin);
+  INFO(v.why);
+  REQUIRE(v.built);
+  CHECK(v.reproduced);
+  REQUIRE(v.evidence.size() == 1);
+  auto& ev = v.evidence[0];
+  CHECK(ev.early);
+  REQUIRE(ev.exit_began);
+  CHECK(ev.run.wall_s - *ev.exit_began < 0.5);
+  CHECK(ev.signature.phase == "exit-handlers");
+  CHECK(ev.signature.primitive == "join");
+  CHECK(ev.signature.others == "blocked");
+  CHECK(reproduces(Kind::Hang, kGlobalJoin));
+}
+
+TEST_CASE("atexit handler sleeping 0.8 s: delayed-exit yes, exit-hang no, no early verdict") {
+  auto d = check(short_config(Kind::DelayedExit), kAtexitSleep);
+  CHECK(d.reproduced);
+  CHECK(d.signature.primitive == "sleep");
+  Config c = short_config(Kind::ExitHang);
+  c.oracle.hang_after = 1.0;  // the default: longer than the 0.8 s delay
+  auto h = check(c, kAtexitSleep);
+  CHECK_FALSE(h.reproduced);
+  REQUIRE(h.evidence.size() == 1);
+  CHECK_FALSE(h.evidence[0].early);
+  CHECK(h.evidence[0].ended);
+}
+
+TEST_CASE("a clean exit reproduces under no oracle") {
+  for (Kind k : {Kind::ExitHang, Kind::DelayedExit, Kind::Hang, Kind::Crash}) {
+    auto v = check(short_config(k), kClean);
+    CHECK(v.built);
+    CHECK_FALSE(v.reproduced);
+  }
+}
+
+TEST_CASE("for(;;) in main: hang yes, exit-hang no") {
+  CHECK(reproduces(Kind::Hang, kSpin));
+  auto v = check(short_config(Kind::ExitHang), kSpin);
+  CHECK_FALSE(v.reproduced);
+  CHECK(v.why.find("exit did not begin") != std::string::npos);
+}
+
+TEST_CASE("a null dereference is a crash, of the right signal") {
+  Config c = short_config(Kind::Crash);
+  CHECK(check(c, kNullDeref).reproduced);
+  c.oracle.signal = 11;
+  CHECK(check(c, kNullDeref).reproduced);
+  c.oracle.signal = 6;
+  CHECK_FALSE(check(c, kNullDeref).reproduced);
+  CHECK_FALSE(reproduces(Kind::ExitHang, kNullDeref));
+}
+
+TEST_CASE("a local of main whose destructor joins: exit-hang at main-end, not at main-return") {
+  auto v = check(short_config(Kind::ExitHang), kLocalJoin);
+  CHECK(v.reproduced);
+  CHECK(v.signature.phase == "main-locals");
+  CHECK(v.signature.primitive == "join");
+  Config c = short_config(Kind::ExitHang);
+  c.oracle.exit_begins = ExitBegins::MainReturn;
+  CHECK_FALSE(check(c, kLocalJoin).reproduced);
+}
+
+TEST_CASE("return f() where f blocks is not an exit hang") {
+  auto v = check(short_config(Kind::ExitHang), kReturnBlocks);
+  CHECK_FALSE(v.reproduced);
+  CHECK(v.why.find("exit did not begin") != std::string::npos);
+}
+
+TEST_CASE("std::exit from a worker, then a static destructor deadlock") {
+  auto v = check(short_config(Kind::ExitHang), kExitFromWorker);
+  CHECK(v.reproduced);
+  REQUIRE(!v.evidence.empty());
+  CHECK(v.evidence[0].exit_event == "exit-called");
+  CHECK(v.evidence[0].exit_tid != v.evidence[0].run.pid);
+  CHECK(v.signature.primitive == "mutex");
+}
+
+TEST_CASE("a hang about half the time: k-of-n") {
+  Config c = short_config(Kind::ExitHang);
+  c.oracle.runs = 12;
+  c.oracle.min_hits = 1;
+  auto v = check(c, kHalfTheTime);
+  CHECK(v.runs == 12);
+  CHECK(v.hits >= 1);
+  CHECK(v.hits <= 11);
+  CHECK(v.reproduced);
+  CheckOptions all;
+  all.min_hits = 12;
+  all.runs = 12;
+  CHECK_FALSE(check(c, kHalfTheTime, all).reproduced);
+}
+
+TEST_CASE("code that does not compile is never reproduced, and says why") {
+  auto v = check(short_config(Kind::ExitHang), "int main() { return undefined_name; }\n");
+  CHECK_FALSE(v.built);
+  CHECK_FALSE(v.reproduced);
+  CHECK(v.why.find("undefined_name") != std::string::npos);
+}
+
+TEST_CASE("the signature guard rejects another bug") {
+  auto original = check(short_config(Kind::ExitHang), kGlobalJoin);
+  REQUIRE(original.reproduced);
+  CheckOptions opts;
+  opts.expect = &original.signature;
+  auto other = check(short_config(Kind::ExitHang), kExitFromWorker, opts);
+  CHECK_FALSE(other.reproduced);
+  CHECK(other.why.find("another bug") != std::string::npos);
+}

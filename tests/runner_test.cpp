@@ -1,0 +1,138 @@
+// The process runner on real processes, including ones that misbehave.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "helpers.hpp"
+#include "runners/process.hpp"
+#include "runners/session.hpp"
+
+using namespace minrepro::runners;
+using minrepro::test::count_tagged;
+
+namespace {
+RunSpec shell(const std::string& script, double deadline = 10) {
+  RunSpec s;
+  s.program = "/bin/sh";
+  s.args = {"-c", script};
+  s.deadline_s = deadline;
+  return s;
+}
+bool pid_gone(pid_t pid) {
+  for (int i = 0; i < 100; ++i) {
+    if (!std::filesystem::exists("/proc/" + std::to_string(pid))) return true;
+    usleep(20000);
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("captures output and exit status") {
+  auto r = run(shell("echo out; echo err >&2; exit 3"));
+  CHECK(r.started);
+  CHECK(r.exited);
+  CHECK(r.exit_code == 3);
+  CHECK(r.out == "out\n");
+  CHECK(r.err == "err\n");
+  CHECK_FALSE(r.out_truncated);
+}
+
+TEST_CASE("a program that cannot start is reported, not thrown") {
+  RunSpec s;
+  s.program = "/nonexistent/program";
+  auto r = run(s);
+  CHECK_FALSE(r.started);
+  CHECK(r.start_error.find("/nonexistent/program") != std::string::npos);
+}
+
+TEST_CASE("stdin is /dev/null and the private cwd is removed afterwards") {
+  auto r = run(shell("cat; pwd"));
+  CHECK(r.exit_code == 0);
+  std::string dir = r.out.substr(0, r.out.size() - 1);
+  CHECK(!dir.empty());
+  CHECK_FALSE(std::filesystem::exists(dir));
+}
+
+TEST_CASE("a grandchild holding stdout open does not hold up the run, and dies") {
+  auto r = run(shell("sleep 30 & echo $!; exit 0"));
+  CHECK(r.exited);
+  CHECK(r.wall_s < 2.0);
+  pid_t grandchild = std::stoi(r.out);
+  CHECK(pid_gone(grandchild));
+  CHECK(count_tagged(session_env()) == 0);
+}
+
+TEST_CASE("a setsid grandchild is found, killed and reaped") {
+  auto r = run(shell("setsid sleep 31 & echo $!; sleep 0.1; exit 0"));
+  CHECK(r.exited);
+  pid_t escaped = std::stoi(r.out);
+  CHECK(r.descendants_killed >= 1);
+  CHECK(pid_gone(escaped));  // not even a zombie: reaped
+}
+
+TEST_CASE("a child ignoring SIGTERM is killed at the deadline") {
+  auto start = Clock::now();
+  auto r = run(shell("trap '' TERM; sleep 32", 0.4));
+  double took = std::chrono::duration<double>(Clock::now() - start).count();
+  CHECK(r.timed_out);
+  CHECK_FALSE(r.exited);
+  CHECK(took < 1.5);
+  CHECK(pid_gone(r.pid));
+  CHECK(count_tagged(session_env()) == 0);
+}
+
+TEST_CASE("a 100 MB output flood is capped and fast") {
+  RunSpec s;
+  s.program = "/usr/bin/head";
+  s.args = {"-c", "100000000", "/dev/zero"};
+  auto r = run(s);
+  CHECK(r.exited);
+  CHECK(r.out.size() == 1024u * 1024u);
+  CHECK(r.out_truncated);
+  CHECK(r.wall_s < 5.0);
+}
+
+TEST_CASE("a watcher can stop a run early") {
+  auto r = run(shell("sleep 33"), [](pid_t, Clock::time_point start) {
+    return Clock::now() - start > std::chrono::milliseconds(200);
+  });
+  CHECK(r.stopped);
+  CHECK(r.wall_s < 1.0);
+  CHECK(pid_gone(r.pid));
+}
+
+TEST_CASE("sandbox: a fork bomb is contained and fully killed") {
+  RunSpec s = shell("f() { f | f & }; f; sleep 1", 2.0);
+  s.sandbox = true;
+  s.limits.processes = 64;
+  auto start = Clock::now();
+  auto r = run(s);
+  CHECK(r.started);
+  CHECK(std::chrono::duration<double>(Clock::now() - start).count() < 6.0);
+  CHECK(count_tagged(session_env()) == 0);
+}
+
+TEST_CASE("sandbox: a memory hog hits the address-space limit") {
+  RunSpec s;
+  s.program = "/usr/bin/tail";
+  s.args = {"/dev/zero"};
+  s.sandbox = true;
+  s.limits.memory_mb = 64;
+  s.deadline_s = 20;
+  auto r = run(s);
+  CHECK(r.exited);
+  CHECK_FALSE(r.exited_ok());
+  CHECK(r.wall_s < 10.0);
+}
+
+TEST_CASE("sandbox: rlimits are set and there is no network but loopback") {
+  RunSpec s = shell("ulimit -v; ulimit -c; cat /proc/net/dev");
+  s.sandbox = true;
+  auto r = run(s);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.rfind(std::to_string(2048 * 1024) + "\n0\n", 0) == 0);
+  if (sandbox_notes().empty()) {
+    CHECK(r.out.find("lo:") != std::string::npos);
+    CHECK(r.out.find("eth") == std::string::npos);
+  }
+}
