@@ -1,6 +1,7 @@
 // The oracle: a symptom built from config, asked check(candidate) -> Verdict.
 // Knows symptoms, not reduction. Semantics: ../shared/DESIGN.md.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -60,6 +61,9 @@ class Oracle {
   const std::filesystem::path& workdir() const { return workdir_; }
   // The program's text as compiled (with the main-end instrumentation).
   std::string instrumented(const std::string& text);
+  // Lowers the per-run timeout (after calibration showed how long exit takes to begin).
+  // Call before checks run in parallel.
+  void tighten_timeout(double seconds) { config_.oracle.timeout = std::min(config_.oracle.timeout, seconds); }
   // Stops every check in progress (Ctrl-C); later checks return at once.
   void cancel();
   bool cancelled() const { return cancelled_; }

@@ -237,7 +237,8 @@ RunResult run(const RunSpec& spec_in, const Watcher& watch) {
   std::vector<std::string> env_store;
   if (spec.inherit_env)
     for (char** e = environ; *e; ++e)
-      if (strncmp(*e, "MINREPRO_", 9) != 0) env_store.emplace_back(*e);
+      // Keep an outer tool's tags (nested runs stay findable); drop its probe file.
+      if (strncmp(*e, "MINREPRO_PROBE=", 15) != 0) env_store.emplace_back(*e);
   env_store.push_back(session_env());
   env_store.push_back(tag);
   for (auto& e : spec.env) env_store.push_back(e);

@@ -1,0 +1,81 @@
+// The generic delta-debugging engine: given the chunks one pass proposed for
+// the current text, find a 1-minimal set of chunks to keep (ddmin-style group
+// halving), testing `jobs` candidates at once speculatively, with a verdict
+// cache keyed by candidate hash. Knows nothing of C++ or processes.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <thread>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "reducer/pass.hpp"
+
+namespace minrepro::reducer {
+
+// Must be thread-safe: called from `jobs` threads at once.
+using Test = std::function<bool(const std::string& candidate)>;
+
+struct PassStats {
+  std::string name;
+  int rounds = 0;       // times the pass ran
+  int chunks = 0;       // chunks proposed, summed over rounds
+  int tests = 0;        // candidates tested (cache misses)
+  int cache_hits = 0;
+  int accepted = 0;     // groups of chunks removed
+  long bytes_removed = 0;
+  long tokens_removed = 0;
+  double seconds = 0;
+};
+
+// A fixed set of worker threads: candidates are tested on long-lived threads so
+// per-thread state (libclang parsers with their preambles) is reused.
+class ThreadPool {
+ public:
+  explicit ThreadPool(int n);
+  ~ThreadPool();
+  // Runs every task and returns when all are done.
+  void run_all(std::vector<std::function<void()>> tasks);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_, done_cv_;
+  std::deque<std::function<void()>> queue_;
+  int pending_ = 0;
+  bool quit_ = false;
+  std::vector<std::thread> threads_;
+};
+
+class Engine {
+ public:
+  Engine(Test test, int jobs);
+  // Returns the smallest interesting text reachable by applying chunks;
+  // `on_improve` sees every accepted text (to write it out at once).
+  std::string reduce(const std::string& text, const std::vector<Chunk>& chunks, PassStats& stats,
+                     const std::function<void(const std::string&)>& on_improve);
+  // Makes reduce() return as soon as possible with the best so far.
+  void stop() { stopped_ = true; }
+  bool stopped() const { return stopped_; }
+  int jobs() const { return jobs_; }
+  long total_tests() const { return total_tests_; }
+  long total_cache_hits() const { return total_hits_; }
+
+ private:
+  // Tests candidates in parallel; result[i] for candidates[i]. Each result is
+  // cached by candidate hash.
+  std::vector<char> test_batch(const std::vector<std::string>& candidates, PassStats& stats);
+
+  Test test_;
+  int jobs_;
+  ThreadPool pool_;
+  std::atomic<bool> stopped_{false};
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, bool> cache_;
+  std::atomic<long> total_tests_{0}, total_hits_{0};
+};
+
+}  // namespace minrepro::reducer

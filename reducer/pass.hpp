@@ -1,0 +1,52 @@
+// What a pass is: a function over the parsed program that proposes removable
+// things ("chunks"), each a set of byte-range edits of the current text. The
+// engine decides which chunks to apply by testing candidates; a pass knows
+// nothing about testing, parallelism or caching (llvm-reduce's shape).
+#pragma once
+#include <clang-c/Index.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace minrepro::reducer {
+
+struct Edit {
+  unsigned begin = 0, end = 0;  // [begin, end) in the current text
+  std::string replacement;      // "" removes
+};
+
+// One removable thing: all its edits are applied together or not at all
+// (e.g. a parameter and the arguments at every call site).
+using Chunk = std::vector<Edit>;
+
+struct PassInput {
+  const std::string& text;         // the current program
+  CXTranslationUnit tu = nullptr;  // its AST (parsed with the candidate's flags); null if libclang failed
+};
+
+using PassFn = std::vector<Chunk> (*)(const PassInput&);
+
+struct PassInfo {
+  const char* name;
+  PassFn fn;
+  const char* description;
+};
+
+// Every pass in the default order (coarse first), from passes/passes.def.
+const std::vector<PassInfo>& all_passes();
+
+// Applies the edits of `chunks` to `text`. Edits nested inside an edit already
+// applied are dropped; edits that partly overlap one are dropped too.
+std::string apply_chunks(const std::string& text, const std::vector<const Chunk*>& chunks);
+
+// Helpers for passes.
+namespace passes {
+// The cursor's extent, widened to a trailing ';' (and one trailing newline when
+// the thing sits alone on its lines).
+bool decl_range(CXCursor c, const std::string& text, unsigned& begin, unsigned& end);
+// Visit cursors recursively (pre-order) whose location is in the main file.
+void walk(CXCursor root, const std::function<bool(CXCursor)>& visit);
+}  // namespace passes
+
+}  // namespace minrepro::reducer

@@ -1,0 +1,36 @@
+// class-members: remove fields, methods, nested types and access specifiers.
+#include "oracle/ast.hpp"
+#include "reducer/pass.hpp"
+
+namespace minrepro::reducer {
+
+namespace {
+bool is_record(CXCursorKind k) {
+  return k == CXCursor_ClassDecl || k == CXCursor_StructDecl || k == CXCursor_UnionDecl ||
+         k == CXCursor_ClassTemplate || k == CXCursor_ClassTemplatePartialSpecialization;
+}
+}  // namespace
+
+std::vector<Chunk> remove_class_members(const PassInput& in) {
+  if (!in.tu) return {};
+  std::vector<Chunk> out;
+  passes::walk(clang_getTranslationUnitCursor(in.tu), [&](CXCursor c) {
+    if (!is_record(clang_getCursorKind(c))) return true;
+    ast::children(c, [&](CXCursor m) {
+      CXCursorKind k = clang_getCursorKind(m);
+      bool member = clang_isDeclaration(k) || k == CXCursor_CXXAccessSpecifier;
+      if (!member || k == CXCursor_TemplateTypeParameter || k == CXCursor_NonTypeTemplateParameter ||
+          k == CXCursor_TemplateTemplateParameter)
+        return;
+      unsigned b, e;
+      if (passes::decl_range(m, in.text, b, e)) {
+        if (k == CXCursor_CXXAccessSpecifier && e < in.text.size() && in.text[e] == ':') ++e;
+        out.push_back({{b, e, ""}});
+      }
+    });
+    return true;
+  });
+  return out;
+}
+
+}  // namespace minrepro::reducer

@@ -1,0 +1,112 @@
+// The `expressions` pass: inside function bodies (lambdas included), replace
+// an expression by something smaller of the same shape:
+//   a op b      -> a | b          (binary and compound-assignment operators)
+//   c ? a : b   -> a | b
+//   (e)         -> e
+//   42          -> 0 | 1          (integer literals other than 0 and 1)
+//   "text"      -> ""             (keeping an encoding prefix; raw strings skipped)
+// Expressions overlapping a macro expansion are skipped: their extents point
+// at the macro's name, not at the expression. Removing whole statements is the
+// `statements` pass's job.
+#include <algorithm>
+
+#include "oracle/ast.hpp"
+#include "reducer/pass.hpp"
+
+namespace minrepro::reducer {
+namespace {
+
+struct Walker {
+  const std::string& text;
+  std::vector<ast::Range> macros;
+  std::vector<Chunk> chunks;
+
+  std::string text_of(ast::Range r) const { return text.substr(r.begin, r.end - r.begin); }
+
+  std::optional<ast::Range> range(CXCursor c) const {
+    auto r = ast::extent(c);
+    if (!r || r->empty()) return std::nullopt;
+    for (auto& m : macros)
+      if (m.begin < r->end && r->begin < m.end) return std::nullopt;
+    return r;
+  }
+
+  // Replaces `whole` by the text of each of `parts`, one chunk each.
+  void by_parts(CXCursor whole, const std::vector<CXCursor>& parts) {
+    auto w = range(whole);
+    if (!w) return;
+    for (CXCursor p : parts)
+      if (auto r = range(p); r && r->begin >= w->begin && r->end <= w->end && !(*r == *w))
+        chunks.push_back({{w->begin, w->end, text_of(*r)}});
+  }
+
+  void literal(CXCursor c, bool is_string) {
+    auto r = range(c);
+    if (!r) return;
+    std::string s = text_of(*r);
+    if (!is_string) {
+      for (const char* v : {"0", "1"})
+        if (s != "0" && s != "1") chunks.push_back({{r->begin, r->end, v}});
+      return;
+    }
+    auto quote = s.find('"');
+    std::string prefix = s.substr(0, quote);
+    if (quote == std::string::npos || prefix.find('R') != std::string::npos || s == prefix + "\"\"") return;
+    chunks.push_back({{r->begin, r->end, prefix + "\"\""}});
+  }
+
+  void expression(CXCursor c) {
+    std::vector<CXCursor> kids;
+    ast::children(c, [&](CXCursor k) { kids.push_back(k); });
+    switch (clang_getCursorKind(c)) {
+      case CXCursor_BinaryOperator:
+      case CXCursor_CompoundAssignOperator:
+        if (kids.size() == 2) by_parts(c, kids);
+        break;
+      case CXCursor_ConditionalOperator:
+        if (kids.size() == 3) by_parts(c, {kids[1], kids[2]});
+        break;
+      case CXCursor_ParenExpr:
+        if (kids.size() == 1) by_parts(c, kids);
+        break;
+      case CXCursor_IntegerLiteral: literal(c, false); break;
+      case CXCursor_StringLiteral: literal(c, true); break;
+      default: break;
+    }
+  }
+
+  // Pre-order below a main-file declaration. Cursors located in a macro
+  // expansion are visited too (their children may be plain code); range()
+  // keeps the edits out of the macros themselves.
+  void visit(CXCursor c, bool in_body) {
+    in_body = in_body || clang_getCursorKind(c) == CXCursor_CompoundStmt;
+    if (in_body && clang_isExpression(clang_getCursorKind(c))) expression(c);
+    ast::children(c, [&](CXCursor k) { visit(k, in_body); });
+  }
+};
+
+std::vector<ast::Range> macro_expansions(CXTranslationUnit tu) {
+  std::vector<ast::Range> out;
+  ast::children(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {
+    if (clang_getCursorKind(c) == CXCursor_MacroExpansion && ast::in_main_file(c))
+      if (auto r = ast::extent(c)) out.push_back(*r);
+  });
+  return out;
+}
+
+}  // namespace
+
+std::vector<Chunk> simplify_expressions(const PassInput& in) {
+  if (!in.tu) return {};
+  Walker w{in.text, macro_expansions(in.tu), {}};
+  ast::children(clang_getTranslationUnitCursor(in.tu), [&](CXCursor c) {
+    if (ast::in_main_file(c)) w.visit(c, false);
+  });
+  // Biggest replaced range first; the walk's pre-order breaks ties.
+  std::stable_sort(w.chunks.begin(), w.chunks.end(), [](const Chunk& a, const Chunk& b) {
+    return a[0].end - a[0].begin > b[0].end - b[0].begin;
+  });
+  return std::move(w.chunks);
+}
+
+}  // namespace minrepro::reducer

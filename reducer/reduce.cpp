@@ -1,0 +1,222 @@
+// `reduce`: calibrate, reduce to a fixpoint, format, confirm.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "oracle/ast.hpp"
+#include "oracle/oracle.hpp"
+#include "reducer/commands.hpp"
+#include "reducer/describe.hpp"
+#include "reducer/engine.hpp"
+#include "reducer/progress.hpp"
+#include "reducer/session.hpp"
+#include "reducer/tokens.hpp"
+#include "runners/process.hpp"
+
+namespace minrepro {
+namespace {
+
+using reducer::PassInfo;
+using reducer::PassStats;
+
+int fail(const std::string& message, int status = kBadInput) {
+  std::cerr << "reduce: " << message << "\n";
+  return status;
+}
+
+Expected<std::vector<PassInfo>> select_passes(const std::vector<std::string>& names) {
+  const auto& all = reducer::all_passes();
+  if (names.empty()) return all;
+  std::vector<PassInfo> out;
+  for (auto& n : names) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const PassInfo& p) { return n == p.name; });
+    if (it == all.end()) {
+      std::string known;
+      for (auto& p : all) known += std::string(known.empty() ? "" : ", ") + p.name;
+      return Error{"unknown pass '" + n + "' (known: " + known + ")"};
+    }
+    out.push_back(*it);
+  }
+  return out;
+}
+
+std::string rate(int hits, int runs) { return std::to_string(hits) + "/" + std::to_string(runs); }
+
+void print_summary(const std::vector<PassStats>& stats, double total_s) {
+  std::fprintf(stderr, "\n%-16s %6s %7s %7s %6s %9s %8s\n", "pass", "rounds", "tests", "cached", "kept",
+               "bytes-", "time");
+  for (auto& s : stats)
+    if (s.rounds)
+      std::fprintf(stderr, "%-16s %6d %7d %7d %6d %9ld %7.1fs\n", s.name.c_str(), s.rounds, s.tests, s.cache_hits,
+                   s.accepted, s.bytes_removed, s.seconds);
+  std::fprintf(stderr, "total %.1fs\n", total_s);
+}
+
+}  // namespace
+
+int run_reduce(const cli::Options& o) {
+  auto start = std::chrono::steady_clock::now();
+  auto input = cli::read_source(o.input);
+  if (!input) return fail(input.error().message);
+  auto passes = select_passes(o.config.reduce.passes);
+  if (!passes) return fail(passes.error().message);
+  std::error_code ec;
+  if (std::filesystem::exists(o.output, ec) &&
+      std::filesystem::equivalent(o.output, o.input, ec))
+    return fail("the output " + o.output.string() + " is the input; choose another -o");
+  auto created = oracle::Oracle::create(o.config, o.input.filename().string());
+  if (!created) return fail(created.error().message);
+  oracle::Oracle& oracle = **created;
+  reducer::Progress progress(o.quiet);
+  for (auto& note : runners::sandbox_notes()) progress.note("note: " + note);
+
+  static oracle::Oracle* g_oracle;
+  static reducer::Engine* g_engine;
+  g_oracle = &oracle;
+  g_engine = nullptr;
+  on_interrupt([] {
+    if (g_engine) g_engine->stop();
+    g_oracle->cancel();
+  });
+
+  // Calibrate: does the original reproduce, how reliably, at what cost.
+  const oracle::OracleConfig& oc = o.config.oracle;
+  oracle::CheckOptions calib;
+  calib.runs = std::max(3, oc.runs);
+  calib.min_hits = 1;
+  progress.note("calibrating: " + describe_oracle(oc));
+  oracle::Verdict v0 = oracle.check(*input, calib);
+  if (interrupted()) return kInterrupted;
+  if (!v0.built)
+    return fail(o.input.string() + " does not compile: " + v0.why.substr(v0.why.find(':') + 2) +
+                " (fix it, or set --cxx/--cxxflags)");
+  if (v0.hits == 0) {
+    print_verdict(std::cerr, v0, false);
+    return fail(o.input.string() + " does not reproduce (" + rate(0, v0.runs) + " runs: " + v0.why +
+                "); check the oracle and its thresholds with `reduce check`");
+  }
+  double run_s = 0;
+  for (auto& ev : v0.evidence) run_s += ev.run.wall_s;
+  progress.note("original: reproduced " + rate(v0.hits, v0.runs) + ", build " + std::to_string(v0.build.seconds).substr(0, 4) +
+                " s, run " + std::to_string(run_s / v0.runs).substr(0, 4) + " s; signature: " + v0.signature.describe());
+  if (v0.hits < v0.runs && oc.runs == 1)
+    progress.note("warning: the original is flaky (" + rate(v0.hits, v0.runs) +
+                  "); consider --runs 5 --min-hits 2 so reduction does not chase luck");
+  oracle::Signature expect = v0.signature;
+  // A candidate whose exit has not begun long after the original's did is not
+  // the same bug: do not wait the whole timeout for it.
+  double began = 0, ended = 0;
+  for (auto& ev : v0.evidence) {
+    if (ev.exit_began) began = std::max(began, *ev.exit_began);
+    if (ev.ended) ended = std::max(ended, *ev.ended);
+  }
+  if (began > 0) {
+    double limit = std::max({2.0, 4 * began + 1.0, 2 * ended});
+    if (limit < oc.timeout) {
+      oracle.tighten_timeout(limit);
+      progress.note("timeout per run: " + std::to_string(limit).substr(0, 4) + " s (exit began by " +
+                    std::to_string(began).substr(0, 5) + " s in the original)");
+    }
+  }
+
+  // Where to start: the original, or a previous result with --resume.
+  std::string current = *input;
+  if (o.resume && std::filesystem::exists(o.output)) {
+    auto prev = cli::read_source(o.output);
+    oracle::CheckOptions co;
+    co.expect = oc.signature ? &expect : nullptr;
+    if (prev && oracle.check(*prev, co).reproduced) {
+      current = *prev;
+      progress.note("resuming from " + o.output.string());
+    } else {
+      progress.note("warning: " + o.output.string() + " does not reproduce; starting from the input");
+    }
+  }
+  if (auto st = reducer::write_atomically(o.output, current); !st) return fail(st.error().message);
+
+  // A candidate is kept only when it reproduces the same bug twice.
+  auto test = [&](const std::string& candidate) {
+    oracle::CheckOptions co;
+    co.stop_when_decided = true;
+    co.expect = oc.signature ? &expect : nullptr;
+    co.backtraces = oc.signature;
+    return oracle.check(candidate, co).reproduced && oracle.check(candidate, co).reproduced;
+  };
+  int jobs = o.config.reduce.jobs > 0 ? o.config.reduce.jobs : std::max(1u, std::thread::hardware_concurrency());
+  reducer::Engine engine(test, jobs);
+  g_engine = &engine;
+
+  reducer::ProgressState ps;
+  ps.original_bytes = input->size();
+  ps.original_tokens = reducer::count_tokens(*input);
+  auto on_improve = [&](const std::string& text) {
+    reducer::write_atomically(o.output, text);
+    ps.bytes = text.size();
+    ps.tokens = reducer::count_tokens(text);
+    ps.tests = engine.total_tests();
+    ps.cache_hits = engine.total_cache_hits();
+    progress.update(ps);
+  };
+  on_improve(current);
+
+  std::vector<PassStats> stats(passes->size());
+  for (size_t i = 0; i < passes->size(); ++i) stats[i].name = (*passes)[i].name;
+  auto parse_path = oracle.workdir() / "parse" / o.input.filename();
+  for (int round = 1; round <= 30 && !engine.stopped(); ++round) {
+    size_t before = current.size();
+    for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i) {
+      ps.pass = (*passes)[i].name;
+      progress.update(ps, true);
+      CXTranslationUnit tu = ast::thread_parser(o.config.toolchain.flags).parse(parse_path, current);
+      auto chunks = (*passes)[i].fn({current, tu});
+      ++stats[i].rounds;
+      if (chunks.empty()) continue;
+      size_t tokens_before = reducer::count_tokens(current);
+      current = engine.reduce(current, chunks, stats[i], on_improve);
+      stats[i].tokens_removed += long(tokens_before) - long(reducer::count_tokens(current));
+    }
+    if (current.size() >= before) break;
+  }
+
+  if (!engine.stopped()) {
+    ps.pass = "clang-format";
+    progress.update(ps, true);
+    std::string formatted = reducer::clang_format(current, oracle.workdir());
+    if (formatted != current && test(formatted)) {
+      current = formatted;
+      on_improve(current);
+    }
+  }
+  progress.finish();
+  g_engine = nullptr;
+  if (interrupted() || engine.stopped()) {
+    std::cerr << "reduce: interrupted; the best result so far is in " << o.output.string() << "\n";
+    return kInterrupted;
+  }
+
+  // Confirm: the result must reproduce the same bug at the original's rate.
+  oracle::CheckOptions confirm;
+  confirm.runs = std::max(5, v0.runs);
+  confirm.min_hits = 1;
+  confirm.expect = oc.signature ? &expect : nullptr;
+  oracle::Verdict vf = oracle.check(current, confirm);
+  double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!o.quiet) print_summary(stats, total);
+  size_t tokens = reducer::count_tokens(current);
+  std::cerr << "reduced " << o.input.string() << ": " << ps.original_tokens << " -> " << tokens << " tokens, "
+            << input->size() << " -> " << current.size() << " bytes, " << engine.total_tests() << " tests in "
+            << std::to_string(total).substr(0, std::to_string(total).find('.') + 2) << " s\n";
+  std::cerr << "confirmed: reproduced " << rate(vf.hits, vf.runs) << " (original " << rate(v0.hits, v0.runs)
+            << "); signature: " << vf.signature.describe() << "\n";
+  std::cerr << "wrote " << o.output.string() << "\n";
+  double r0 = double(v0.hits) / v0.runs, rf = vf.runs ? double(vf.hits) / vf.runs : 0;
+  if (vf.hits == 0 || rf + 0.34 < r0)
+    return fail("the result reproduces less often than the original (" + rate(vf.hits, vf.runs) + " vs " +
+                    rate(v0.hits, v0.runs) + "); rerun with --runs/--min-hits",
+                kNotReproduced);
+  return kReproduced;
+}
+
+}  // namespace minrepro

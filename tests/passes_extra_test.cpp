@@ -1,0 +1,260 @@
+// The params, bases-templates, expressions, balanced and tokens passes: exact
+// candidates for single chunks, and (for the AST-editing passes) candidates
+// that still compile.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "helpers.hpp"
+#include "oracle/ast.hpp"
+#include "reducer/pass.hpp"
+#include "reducer/tokens.hpp"
+
+using namespace minrepro;
+using namespace minrepro::reducer;
+
+namespace minrepro::reducer {
+std::vector<Chunk> remove_params(const PassInput&);
+std::vector<Chunk> remove_bases_and_template_params(const PassInput&);
+std::vector<Chunk> simplify_expressions(const PassInput&);
+std::vector<Chunk> remove_balanced(const PassInput&);
+std::vector<Chunk> remove_tokens(const PassInput&);
+}  // namespace minrepro::reducer
+
+namespace {
+
+// Every candidate the pass proposes, one chunk applied at a time.
+std::vector<std::string> candidates(PassFn pass, const std::string& text, bool parse = true) {
+  test::TempDir dir;
+  auto path = dir.write("case.cpp", text);
+  CXTranslationUnit tu = parse ? ast::thread_parser({"-std=c++17"}).parse(path, text) : nullptr;
+  std::vector<std::string> out;
+  for (const Chunk& c : pass(PassInput{text, tu})) out.push_back(apply_chunks(text, {&c}));
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+bool compiles(const std::string& text) {
+  test::TempDir dir;
+  auto path = dir.write("c.cpp", text);
+  std::string cmd = "g++ -std=c++17 -fsyntax-only '" + path.string() + "' >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+void check_all_compile(PassFn pass, const std::string& text, size_t expected_candidates) {
+  REQUIRE(compiles(text));
+  auto cands = candidates(pass, text);
+  CHECK(cands.size() == expected_candidates);
+  for (auto& c : cands) {
+    INFO("candidate:\n" << c);
+    CHECK(compiles(c));
+  }
+}
+
+}  // namespace
+
+// ---- params ----
+
+TEST_CASE("params: first, middle and last parameter with their arguments") {
+  std::string src = "int f(int a, int b, int c) { return a + c; }\nint g() { return f(1, 2, 3) + f(4, 5, 6); }\n";
+  auto c = candidates(remove_params, src);
+  REQUIRE(c.size() == 3);
+  CHECK(c[0] == "int f(int b, int c) { int a{}; return a + c; }\nint g() { return f(2, 3) + f(5, 6); }\n");
+  CHECK(c[1] == "int f(int a, int c) { return a + c; }\nint g() { return f(1, 3) + f(4, 6); }\n");
+  CHECK(c[2] == "int f(int a, int b) { int c{}; return a + c; }\nint g() { return f(1, 2) + f(4, 5); }\n");
+}
+
+TEST_CASE("params: the only parameter, every declaration, a method call") {
+  std::string src =
+      "int f(int a);\nint f(int x) { return 0; }\n"
+      "struct S { void m(int a, char b) {} };\n"
+      "void g() { f(7); S s; s.m(1, 'c'); }\n";
+  auto c = candidates(remove_params, src);
+  CHECK(has(c, "int f();\nint f() { return 0; }\nstruct S { void m(int a, char b) {} };\nvoid g() { f(); S s; s.m(1, 'c'); }\n"));
+  CHECK(has(c, "int f(int a);\nint f(int x) { return 0; }\nstruct S { void m(int a) {} };\nvoid g() { f(7); S s; s.m(1); }\n"));
+  CHECK(c.size() == 3);
+}
+
+TEST_CASE("params: skipped functions") {
+  // main, address taken, default argument, virtual, overloaded, operator.
+  std::string src =
+      "int h(int a) { return 0; }\nint (*p)(int) = h;\n"
+      "int d(int a, int b = 2) { return 0; }\n"
+      "struct B { virtual void v(int) {} int operator+(int) { return 0; } };\n"
+      "void o(int) {}\nvoid o(double) {}\n"
+      "int main(int argc, char**) { d(1); o(1); return 0; }\n";
+  CHECK(candidates(remove_params, src).empty());
+}
+
+TEST_CASE("params: a used non-scalar parameter stays; unused ones go") {
+  std::string src = "struct P { int x; };\nint f(P p, int q) { return p.x; }\nint g() { return f(P{}, 2); }\n";
+  auto c = candidates(remove_params, src);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0] == "struct P { int x; };\nint f(P p) { return p.x; }\nint g() { return f(P{}); }\n");
+}
+
+TEST_CASE("params: candidates compile on realistic code") {
+  check_all_compile(remove_params,
+                    "#include <string>\n#include <vector>\n"
+                    "struct Acc {\n  Acc(int base, const std::string& name) : base_(base) {}\n"
+                    "  int add(const std::vector<int>& v, int scale, bool neg) const {\n"
+                    "    int s = base_;\n    for (int x : v) s += x * scale;\n    return s;\n  }\n  int base_;\n};\n"
+                    "template <class T> T twice(T x, int unused) { return x + x; }\n"
+                    "static int g(const char* msg, int n, double d) { return n; }\n"
+                    "int main() {\n  Acc a(1, \"x\");\n  Acc b{2, std::string(\"y\")};\n"
+                    "  int r = a.add({1, 2}, 3, false) + twice(4, 5) + twice<long>(6, 7);\n"
+                    "  return g(\"m\", r, 0.5) + b.add({}, 1, true);\n}\n",
+                    // Acc: name (base is used by an initializer); add: scale (used, scalar -> local)
+                    // and neg (v is used and not scalar); twice: unused (x is used, dependent);
+                    // g: msg, n (used -> local), d.
+                    1 + 2 + 1 + 3);
+}
+
+// ---- bases-templates ----
+
+TEST_CASE("bases: only base, first and last of several, with initializers") {
+  std::string src =
+      "struct A { A(int) {} };\nstruct B {};\n"
+      "struct D : A, public B { D() : A(1), x(2) {} int x; };\n"
+      "struct E : B {};\n";
+  auto c = candidates(remove_bases_and_template_params, src);
+  REQUIRE(c.size() == 3);
+  CHECK(c[0] == "struct A { A(int) {} };\nstruct B {};\nstruct D : public B { D() : x(2) {} int x; };\nstruct E : B {};\n");
+  CHECK(c[1] == "struct A { A(int) {} };\nstruct B {};\nstruct D : A { D() : A(1), x(2) {} int x; };\nstruct E : B {};\n");
+  CHECK(c[2] == "struct A { A(int) {} };\nstruct B {};\nstruct D : A, public B { D() : A(1), x(2) {} int x; };\nstruct E {};\n");
+}
+
+TEST_CASE("templates: an unused parameter goes with its arguments") {
+  std::string src =
+      "template <class T, class U = int> struct S { T t; };\n"
+      "S<char, long> a;\nS<char> b;\n";
+  auto c = candidates(remove_bases_and_template_params, src);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0] == "template <class T> struct S { T t; };\nS<char> a;\nS<char> b;\n");
+}
+
+TEST_CASE("templates: the only parameter removes the header and the argument lists") {
+  std::string src = "template <class T> struct S;\ntemplate <class T> struct S { int f() { return 1; } S* self; };\nS<int> a;\n";
+  auto c = candidates(remove_bases_and_template_params, src);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0] == "struct S;\nstruct S { int f() { return 1; } S* self; };\nS a;\n");
+}
+
+TEST_CASE("templates: used parameters, specializations and packs are kept") {
+  std::string src =
+      "template <class T, int N> struct U { T a[N]; };\nU<int, 2> u;\n"
+      "template <class T> struct Sp {};\ntemplate <> struct Sp<int> {};\nSp<char> sp;\n"
+      "template <class... T> struct P {};\nP<int> p;\n";
+  CHECK(candidates(remove_bases_and_template_params, src).empty());
+}
+
+TEST_CASE("bases-templates: candidates compile on realistic code") {
+  check_all_compile(remove_bases_and_template_params,
+                    "#include <vector>\n"
+                    "struct Base { Base(int v) : v(v) {} int v; };\nstruct Tag {};\n"
+                    "template <class T, class Alloc = std::allocator<T>, int Unused = 3>\n"
+                    "struct Box : Base, Tag {\n  Box() : Base(0) {}\n  std::vector<T, Alloc> items;\n};\n"
+                    "template <typename K, typename V> struct Pair { K k; };\n"
+                    "int main() { Box<int> b; Box<long, std::allocator<long>, 4> c; Pair<int, Box<char>> p{1};"
+                    " return b.items.size() + c.items.size() + p.k; }\n",
+                    // Base, Tag, Unused, V.
+                    4);
+}
+
+// ---- expressions ----
+
+TEST_CASE("expressions: operands, conditionals, parentheses and literals") {
+  std::string src = "int f(int a, int b) { return (a + b) * 42 ? a : b; }\nconst char* s() { return \"hi\"; }\nint g = 5;\n";
+  auto c = candidates(simplify_expressions, src);
+  CHECK(has(c, "int f(int a, int b) { return a; }\nconst char* s() { return \"hi\"; }\nint g = 5;\n"));
+  CHECK(has(c, "int f(int a, int b) { return (a + b) ? a : b; }\nconst char* s() { return \"hi\"; }\nint g = 5;\n"));
+  CHECK(has(c, "int f(int a, int b) { return 42 ? a : b; }\nconst char* s() { return \"hi\"; }\nint g = 5;\n"));
+  CHECK(has(c, "int f(int a, int b) { return a + b * 42 ? a : b; }\nconst char* s() { return \"hi\"; }\nint g = 5;\n"));
+  CHECK(has(c, "int f(int a, int b) { return (a) * 42 ? a : b; }\nconst char* s() { return \"hi\"; }\nint g = 5;\n"));
+  CHECK(has(c, "int f(int a, int b) { return (a + b) * 0 ? a : b; }\nconst char* s() { return \"hi\"; }\nint g = 5;\n"));
+  CHECK(has(c, "int f(int a, int b) { return (a + b) * 1 ? a : b; }\nconst char* s() { return \"hi\"; }\nint g = 5;\n"));
+  CHECK(has(c, "int f(int a, int b) { return (a + b) * 42 ? a : b; }\nconst char* s() { return \"\"; }\nint g = 5;\n"));
+  for (auto& x : c) CHECK(x.find("int g = 5;") != std::string::npos);  // not in a body
+}
+
+TEST_CASE("expressions: macros are left alone, largest first") {
+  std::string src = "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + a * 3; }\n";
+  auto c = candidates(simplify_expressions, src);
+  REQUIRE(!c.empty());
+  CHECK(c.size() == 4);  // a * 3 -> a | 3, 3 -> 0 | 1
+  CHECK(c[0] == "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + a; }\n");
+  CHECK(c[1] == "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + 3; }\n");
+  for (auto& x : c) CHECK(x.find("ADD(a, 2) + ") != std::string::npos);
+}
+
+// ---- balanced ----
+
+TEST_CASE("balanced: groups and contents, outermost first, literals and comments ignored") {
+  std::string src = "f(a[1], \"(\") /* { */ {g();}";
+  auto c = candidates(remove_balanced, src, false);
+  REQUIRE(c.size() == 7);
+  CHECK(c[0] == "f /* { */ {g();}");
+  CHECK(c[1] == "f() /* { */ {g();}");
+  CHECK(c[2] == "f(a[1], \"(\") /* { */ ");
+  CHECK(c[3] == "f(a[1], \"(\") /* { */ {}");
+  CHECK(c[4] == "f(a, \"(\") /* { */ {g();}");
+  CHECK(c[5] == "f(a[], \"(\") /* { */ {g();}");
+  CHECK(c[6] == "f(a[1], \"(\") /* { */ {g;}");
+}
+
+TEST_CASE("balanced: unbalanced text does not break it") {
+  auto c = candidates(remove_balanced, "a) (b (c) ]", false);
+  CHECK(c == std::vector<std::string>{"a) (b  ]", "a) (b () ]"});
+}
+
+// ---- tokens ----
+
+TEST_CASE("tokens: the counting rule") {
+  CHECK(count_tokens("") == 0);
+  CHECK(count_tokens("a::b->c <<= 1'000u;") == 8);
+  CHECK(count_tokens("x = \"a\\\"b\" + 'c' + u8\"d\" + R\"(q\" )\"; // c\n/* x y */") == 10);
+  CHECK(count_tokens("#include <vector>\n#define F(x) (x) \\\n  + 1\nint v;") == 3 + 11 + 3);
+  CHECK(count_tokens("a<=>b ... 1.5e+3 .5") == 6);
+}
+
+TEST_CASE("tokens: single tokens and adjacent pairs, directives kept") {
+  auto c = candidates(remove_tokens, "#include <x>\nint a=b;", false);
+  REQUIRE(c.size() == 4 + 5);
+  CHECK(c[0] == "#include <x>\n=b;");     // pair `int a`
+  CHECK(c[1] == "#include <x>\nint b;");  // pair `a=`
+  CHECK(c[4] == "#include <x>\n a=b;");   // single `int`
+  CHECK(c[5] == "#include <x>\nint =b;");
+  CHECK(c[8] == "#include <x>\nint a=b");
+  // A removal never glues two tokens together.
+  auto g = candidates(remove_tokens, "a-(-b)", false);
+  CHECK(has(g, "a- -b)"));
+}
+
+// The AST-editing passes on the project's corpus: every candidate compiles
+// (macros, templates and the standard library included).
+TEST_CASE("params and bases-templates: corpus candidates compile") {
+  std::filesystem::path corpus = MINREPRO_SOURCE_DIR "/corpus";
+  if (!std::filesystem::exists(corpus)) return;
+  size_t total = 0;
+  for (auto& e : std::filesystem::recursive_directory_iterator(corpus)) {
+    if (e.path().filename() != "case.cpp") continue;
+    std::ifstream f(e.path());
+    std::string text((std::istreambuf_iterator<char>(f)), {});
+    for (PassFn p : {remove_params, remove_bases_and_template_params})
+      for (auto& c : candidates(p, text)) {
+        INFO(e.path().string() << " candidate:\n" << c);
+        CHECK(compiles(c));
+        ++total;
+      }
+  }
+  MESSAGE("compiled " << total << " corpus candidates");
+}
+
+TEST_CASE("params: a name in a dependent call or a macro keeps the function") {
+  std::string src =
+      "void f(int a, int b) {}\ntemplate <class T> void g(T t) { f(t, 1); }\n"
+      "#define CALL(x) h(x, 2)\nvoid h(int a, int b) {}\nvoid k() { f(1, 2); CALL(3); }\n";
+  CHECK(candidates(remove_params, src).empty());
+}

@@ -1,0 +1,154 @@
+// End-to-end reductions with the real binary, and what Ctrl-C / kill -9 leave behind.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "helpers.hpp"
+#include "runners/process.hpp"
+#include "runners/session.hpp"
+
+using namespace minrepro;
+using minrepro::test::TempDir;
+
+namespace {
+
+const char* kCase = R"(#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+static int parse_level(const std::string& s) { return s == "debug" ? 2 : s == "info" ? 1 : 0; }
+
+struct Logger {
+  int level = 1;
+  std::map<std::string, int> counts;
+  void log(const std::string& what) {
+    counts[what]++;
+    if (level > 1) std::printf("%s\n", what.c_str());
+  }
+};
+
+struct Flusher {
+  std::mutex m;
+  std::condition_variable cv;
+  bool stop = false;
+  std::thread t{[this] {
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [this] { return stop; });
+  }};
+  ~Flusher() {
+    t.join();  // bug: nobody sets `stop` or notifies
+  }
+};
+
+Flusher flusher;
+
+int main() {
+  Logger log;
+  log.level = parse_level("info");
+  for (int i = 0; i < 3; ++i) log.log("tick");
+  return 0;
+}
+)";
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+runners::RunSpec reduce_spec(const std::vector<std::string>& args) {
+  runners::RunSpec s;
+  s.program = MINREPRO_REDUCE_BINARY;
+  s.args = args;
+  s.deadline_s = 400;
+  s.limits.memory_mb = 16384;
+  s.limits.processes = 4096;
+  s.limits.cpu_s = 3600;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("reduce: a small case shrinks, keeps the bug, compiles cleanly, input untouched") {
+  TempDir d;
+  auto input = d.write("case.cpp", kCase);
+  // The token pass (the slowest, a text fallback) is left out to keep the suite fast.
+  auto r = runners::run(reduce_spec({"--oracle", "exit-hang", "--hang-after", "0.5", "-j", "2", "--passes",
+                                     "top-level-decls,class-members,function-bodies,statements,includes,params,lines,balanced",
+                                     input.string()}));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(slurp(input) == kCase);
+  auto out = d.path / "case.min.cpp";
+  REQUIRE(std::filesystem::exists(out));
+  std::string min = slurp(out);
+  CHECK(min.size() * 2 < std::string(kCase).size());
+  CHECK(min.find("join") != std::string::npos);
+  CHECK(min.find("Logger") == std::string::npos);
+  CHECK(r.err.find("confirmed: reproduced 5/5") != std::string::npos);
+  // Valid C++ without -w: compiles warning-free, and `reduce check` still reproduces it.
+  auto cc = runners::run([&] {
+    runners::RunSpec s;
+    s.program = "/usr/bin/g++";
+    s.args = {"-std=c++17", "-pthread", "-Wall", "-Werror", "-fsyntax-only", out.string()};
+    return s;
+  }());
+  CHECK_MESSAGE(cc.exit_code == 0, cc.err);
+  auto check = runners::run(reduce_spec({"check", "--hang-after", "0.5", out.string()}));
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.find("signature: join in exit-handlers") != std::string::npos);
+}
+
+TEST_CASE("reduce: a case that does not reproduce is refused with exit 2") {
+  TempDir d;
+  auto input = d.write("ok.cpp", "int main() { return 0; }\n");
+  auto r = runners::run(reduce_spec({"--hang-after", "0.3", input.string()}));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("does not reproduce") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(d.path / "ok.min.cpp"));
+}
+
+TEST_CASE("reduce: Ctrl-C keeps the best so far, exits 130; kill -9 leaves nothing running") {
+  for (int sig : {SIGINT, SIGKILL}) {
+    TempDir d;
+    auto input = d.write("case.cpp", kCase);
+    bool sent = false;
+    int left_after_kill = -1;
+    auto r = runners::run(reduce_spec({"--hang-after", "0.5", "-j", "2", input.string()}),
+                          [&](pid_t pid, runners::Clock::time_point start) {
+                            if (sent || runners::Clock::now() - start < std::chrono::seconds(6)) return false;
+                            kill(pid, sig);
+                            sent = true;
+                            if (sig == SIGKILL) {
+                              // Before our runner cleans up: the reducer's guardian must have
+                              // killed its candidates and compilers by itself.
+                              for (int i = 0; i < 60 && left_after_kill != 0; ++i) {
+                                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                                left_after_kill = minrepro::test::count_tagged(runners::session_env());
+                              }
+                            }
+                            return false;  // let it end on its own
+                          });
+    CAPTURE(sig);
+    CHECK(r.exited);
+    if (sig == SIGINT) {
+      CHECK(r.exit_code == 130);
+      CHECK(r.wall_s < 8.5);
+    } else {
+      CHECK(r.signal == SIGKILL);
+      CHECK(left_after_kill == 0);
+    }
+    CHECK(slurp(input) == kCase);
+    auto out = d.path / "case.min.cpp";
+    REQUIRE(std::filesystem::exists(out));
+    CHECK(slurp(out).find("join") != std::string::npos);
+    CHECK(minrepro::test::count_tagged(runners::session_env()) == 0);
+  }
+}
