@@ -49,7 +49,7 @@ CXTranslationUnit Parser::parse(const std::filesystem::path& path, const std::st
     std::vector<const char*> args;
     for (auto& f : flags_) args.push_back(f.c_str());
     unsigned opts = CXTranslationUnit_PrecompiledPreamble | CXTranslationUnit_CreatePreambleOnFirstParse |
-                    CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord;
+                    CXTranslationUnit_KeepGoing;
     if (clang_parseTranslationUnit2(index_, p.c_str(), args.data(), static_cast<int>(args.size()),
                                     &unsaved, 1, opts, &tu_) != CXError_Success)
       tu_ = nullptr;

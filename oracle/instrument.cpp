@@ -49,7 +49,10 @@ Instrumented instrument_main_end(const std::string& text, const std::filesystem:
   Instrumented out;
   std::vector<Insertion> ins;
   ast::Parser& parser = ast::thread_parser(compiler_flags);
-  if (CXTranslationUnit tu = parser.parse(path, text)) {
+  CXTranslationUnit tu = parser.parse(path, text);
+  out.parse_errors = !tu || parser.had_errors();
+  out.first_error = tu ? parser.first_error() : "libclang could not parse the file";
+  if (tu) {
     CXCursor main_fn = ast::find_main(tu);
     if (!clang_Cursor_isNull(main_fn)) {
       CXCursor body = clang_getNullCursor();

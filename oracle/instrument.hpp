@@ -13,6 +13,8 @@ struct Instrumented {
   std::string text;
   bool found_main = false;
   int returns = 0;  // `return X;` statements of main that were wrapped
+  bool parse_errors = false;  // libclang found errors: g++ will very likely reject it too
+  std::string first_error;
 };
 
 // `path` names the file for libclang and for the `#line` directive that keeps

@@ -125,6 +125,10 @@ std::string Oracle::instrumented(const std::string& text) {
   return instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags).text;
 }
 
+bool Oracle::clang_accepts(const std::string& text) {
+  return !instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags).parse_errors;
+}
+
 RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& options) {
   const OracleConfig& oc = config_.oracle;
   RunEvidence ev;
@@ -295,10 +299,27 @@ Verdict Oracle::check_script(const std::string& text, const CheckOptions& option
 
 Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   if (config_.oracle.kind == Kind::Script) return check_script(text, options);
+  ++stats_.checks;
   Verdict v;
   bool exit_kind = config_.oracle.kind == Kind::ExitHang || config_.oracle.kind == Kind::DelayedExit;
-  v.build = builder_->build(exit_kind ? instrumented(text) : text, file_name_);
+  std::string source = text;
+  if (exit_kind || precheck_) {
+    auto t0 = Clock::now();
+    Instrumented ins = instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags);
+    stats_.parse_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+    if (precheck_ && ins.parse_errors) {
+      ++stats_.precheck_rejects;
+      v.build.diagnostics = ins.first_error;
+      v.why = "does not compile (libclang): " + ins.first_error;
+      return v;
+    }
+    if (exit_kind) source = std::move(ins.text);
+  }
+  v.build = builder_->build(source, file_name_);
+  if (v.build.cached) ++stats_.build_cache_hits;
+  else ++stats_.builds, stats_.build_us += long(v.build.seconds * 1e6);
   if (!v.build.ok) {
+    ++stats_.build_failures;
     std::string first = v.build.first_errors(1);
     if (!first.empty() && first.back() == '\n') first.pop_back();
     v.why = "does not compile: " + first;
@@ -310,6 +331,9 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   for (int i = 0; i < n && !cancelled_; ++i) {
     RunEvidence ev = run_binary(v.build.binary, options);
     ++v.runs;
+    ++stats_.runs;
+    stats_.early_verdicts += ev.early;
+    stats_.run_us += long(ev.run.wall_s * 1e6);
     if (ev.reproduced && ++v.hits == 1) v.signature = ev.signature;
     v.evidence.push_back(std::move(ev));
     if (options.stop_when_decided && (v.hits >= k || v.hits + (n - i - 1) < k)) break;

@@ -50,6 +50,13 @@ struct CheckOptions {
   const Signature* expect = nullptr;  // a reproducing run must show this signature
 };
 
+// Where the time goes, summed over every check (thread-safe counters).
+struct OracleStats {
+  std::atomic<long> checks{0}, precheck_rejects{0}, builds{0}, build_failures{0}, build_cache_hits{0}, runs{0},
+      early_verdicts{0};
+  std::atomic<long> parse_us{0}, build_us{0}, run_us{0};
+};
+
 class Oracle {
  public:
   // Prepares the toolchain and a private work directory (removed on destruction).
@@ -61,6 +68,12 @@ class Oracle {
   const std::filesystem::path& workdir() const { return workdir_; }
   // The program's text as compiled (with the main-end instrumentation).
   std::string instrumented(const std::string& text);
+  // Reject candidates libclang cannot parse before invoking the compiler. Only
+  // sound when libclang accepts the original (no compiler-specific extensions).
+  void enable_precheck(bool on) { precheck_ = on; }
+  // Whether libclang parses `text` without errors.
+  bool clang_accepts(const std::string& text);
+  const OracleStats& stats() const { return stats_; }
   // Lowers the per-run timeout (after calibration showed how long exit takes to begin).
   // Call before checks run in parallel.
   void tighten_timeout(double seconds) { config_.oracle.timeout = std::min(config_.oracle.timeout, seconds); }
@@ -78,6 +91,8 @@ class Oracle {
   std::filesystem::path workdir_;
   std::unique_ptr<Builder> builder_;
   std::atomic<bool> cancelled_{false};
+  std::atomic<bool> precheck_{false};
+  OracleStats stats_;
 };
 
 }  // namespace minrepro::oracle

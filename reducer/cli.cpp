@@ -14,6 +14,7 @@ std::string usage() {
   return R"(usage:
   reduce [options] --oracle NAME case.cpp        reduce; writes case.min.cpp
   reduce check [options] --oracle NAME case.cpp  does it reproduce? verdict and evidence
+  reduce tokens FILE...                          count tokens (the counter of the statistics)
 
 oracles: exit-hang, delayed-exit, hang, crash, script:PATH
 options:
@@ -96,7 +97,7 @@ Expected<Options> parse(int argc, char** argv) {
   Options o;
   std::vector<std::string> args(argv + 1, argv + argc);
   size_t i = 0;
-  if (!args.empty() && (args[0] == "check" || args[0] == "reduce")) o.command = args[i++];
+  if (!args.empty() && (args[0] == "check" || args[0] == "reduce" || args[0] == "tokens")) o.command = args[i++];
   // Flags are collected first and applied after the config file is read.
   std::vector<std::function<Status(oracle::Config&)>> apply;
   std::vector<std::string> positional;
@@ -207,6 +208,11 @@ Expected<Options> parse(int argc, char** argv) {
     if (!st) return st.error();
   }
   if (o.help || o.version) return o;
+  if (o.command == "tokens") {
+    if (positional.empty()) return Error{"tokens: name at least one file"};
+    o.inputs.assign(positional.begin(), positional.end());
+    return o;
+  }
   if (positional.size() != 1)
     return Error{positional.empty() ? "no input file: reduce [check] --oracle NAME case.cpp (see --help)"
                                     : "one input file at a time, got " + std::to_string(positional.size())};

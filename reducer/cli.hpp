@@ -12,6 +12,7 @@ namespace minrepro::cli {
 struct Options {
   std::string command = "reduce";    // reduce | check
   std::filesystem::path input;
+  std::vector<std::filesystem::path> inputs;  // `tokens`
   std::filesystem::path output;      // -o; default: <input stem>.min.cpp
   std::filesystem::path config_file; // --config; default: repro.toml beside the input
   oracle::Config config;

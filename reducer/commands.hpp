@@ -12,5 +12,6 @@ void on_interrupt(void (*callback)());
 
 int run_check(const cli::Options& options);
 int run_reduce(const cli::Options& options);
+int run_tokens(const cli::Options& options);
 
 }  // namespace minrepro

@@ -56,5 +56,6 @@ int main(int argc, char** argv) {
     std::cout << "minrepro " << MINREPRO_VERSION << "\n";
     return 0;
   }
+  if (opts->command == "tokens") return run_tokens(*opts);
   return opts->command == "check" ? run_check(*opts) : run_reduce(*opts);
 }

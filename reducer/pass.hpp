@@ -30,6 +30,7 @@ using PassFn = std::vector<Chunk> (*)(const PassInput&);
 struct PassInfo {
   const char* name;
   PassFn fn;
+  bool late;  // a slow fallback: only when the other passes found nothing in a round
   const char* description;
 };
 

@@ -45,13 +45,29 @@ Expected<std::vector<PassInfo>> select_passes(const std::vector<std::string>& na
 std::string rate(int hits, int runs) { return std::to_string(hits) + "/" + std::to_string(runs); }
 
 void print_summary(const std::vector<PassStats>& stats, double total_s) {
-  std::fprintf(stderr, "\n%-16s %6s %7s %7s %6s %9s %8s\n", "pass", "rounds", "tests", "cached", "kept",
-               "bytes-", "time");
+  std::fprintf(stderr, "\n%-16s %6s %7s %7s %6s %8s %8s %8s\n", "pass", "rounds", "tests", "cached", "kept",
+               "tokens-", "bytes-", "time");
   for (auto& s : stats)
     if (s.rounds)
-      std::fprintf(stderr, "%-16s %6d %7d %7d %6d %9ld %7.1fs\n", s.name.c_str(), s.rounds, s.tests, s.cache_hits,
-                   s.accepted, s.bytes_removed, s.seconds);
+      std::fprintf(stderr, "%-16s %6d %7d %7d %6d %8ld %8ld %7.1fs\n", s.name.c_str(), s.rounds, s.tests,
+                   s.cache_hits, s.accepted, s.tokens_removed, s.bytes_removed, s.seconds);
   std::fprintf(stderr, "total %.1fs\n", total_s);
+}
+
+// --stats: where the time went.
+void print_time_breakdown(const oracle::OracleStats& s, double total_s, int jobs) {
+  auto sec = [](long us) { return double(us) / 1e6; };
+  double busy = sec(s.parse_us) + sec(s.build_us) + sec(s.run_us);
+  std::fprintf(stderr, "\nwhere the time went (summed over %d jobs; wall %.1fs, %.1f core-seconds available):\n",
+               jobs, total_s, total_s * jobs);
+  std::fprintf(stderr, "  checks            %ld (rejected by libclang before compiling: %ld)\n", s.checks.load(),
+               s.precheck_rejects.load());
+  std::fprintf(stderr, "  libclang parsing  %7.1fs\n", sec(s.parse_us));
+  std::fprintf(stderr, "  compile + link    %7.1fs  (%ld builds, %ld failed, %ld cached)\n", sec(s.build_us),
+               s.builds.load(), s.build_failures.load(), s.build_cache_hits.load());
+  std::fprintf(stderr, "  running           %7.1fs  (%ld runs, %ld decided early from /proc)\n", sec(s.run_us),
+               s.runs.load(), s.early_verdicts.load());
+  std::fprintf(stderr, "  idle cores/other  %7.1fs\n", std::max(0.0, total_s * jobs - busy));
 }
 
 }  // namespace
@@ -105,6 +121,11 @@ int run_reduce(const cli::Options& o) {
     progress.note("warning: the original is flaky (" + rate(v0.hits, v0.runs) +
                   "); consider --runs 5 --min-hits 2 so reduction does not chase luck");
   oracle::Signature expect = v0.signature;
+  // libclang rejects most broken candidates in ~50 ms instead of a compiler run;
+  // only when it accepts the original (no compiler-specific extensions).
+  bool precheck = oracle.clang_accepts(*input);
+  oracle.enable_precheck(precheck);
+  if (!precheck) progress.note("note: libclang reports errors in the original; every candidate goes to the compiler");
   // A candidate whose exit has not begun long after the original's did is not
   // the same bug: do not wait the whole timeout for it.
   double began = 0, ended = 0;
@@ -164,19 +185,25 @@ int run_reduce(const cli::Options& o) {
   std::vector<PassStats> stats(passes->size());
   for (size_t i = 0; i < passes->size(); ++i) stats[i].name = (*passes)[i].name;
   auto parse_path = oracle.workdir() / "parse" / o.input.filename();
-  for (int round = 1; round <= 30 && !engine.stopped(); ++round) {
+  auto run_pass = [&](size_t i) {
+    ps.pass = (*passes)[i].name;
+    progress.update(ps, true);
+    CXTranslationUnit tu = ast::thread_parser(o.config.toolchain.flags).parse(parse_path, current);
+    auto chunks = (*passes)[i].fn({current, tu});
+    ++stats[i].rounds;
+    if (chunks.empty()) return;
+    size_t tokens_before = reducer::count_tokens(current);
+    current = engine.reduce(current, chunks, stats[i], on_improve);
+    stats[i].tokens_removed += long(tokens_before) - long(reducer::count_tokens(current));
+  };
+  for (int round = 1; round <= 50 && !engine.stopped(); ++round) {
     size_t before = current.size();
-    for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i) {
-      ps.pass = (*passes)[i].name;
-      progress.update(ps, true);
-      CXTranslationUnit tu = ast::thread_parser(o.config.toolchain.flags).parse(parse_path, current);
-      auto chunks = (*passes)[i].fn({current, tu});
-      ++stats[i].rounds;
-      if (chunks.empty()) continue;
-      size_t tokens_before = reducer::count_tokens(current);
-      current = engine.reduce(current, chunks, stats[i], on_improve);
-      stats[i].tokens_removed += long(tokens_before) - long(reducer::count_tokens(current));
-    }
+    for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
+      if (!(*passes)[i].late) run_pass(i);
+    if (current.size() < before) continue;
+    // The AST passes are stuck: let the slow text fallbacks try, then go on while they find something.
+    for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
+      if ((*passes)[i].late) run_pass(i);
     if (current.size() >= before) break;
   }
 
@@ -204,6 +231,7 @@ int run_reduce(const cli::Options& o) {
   oracle::Verdict vf = oracle.check(current, confirm);
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!o.quiet) print_summary(stats, total);
+  if (o.stats) print_time_breakdown(oracle.stats(), total, jobs);
   size_t tokens = reducer::count_tokens(current);
   std::cerr << "reduced " << o.input.string() << ": " << ps.original_tokens << " -> " << tokens << " tokens, "
             << input->size() << " -> " << current.size() << " bytes, " << engine.total_tests() << " tests in "

@@ -5,13 +5,13 @@
 
 namespace minrepro::reducer {
 
-#define MINREPRO_PASS(name, fn, desc) std::vector<Chunk> fn(const PassInput&);
+#define MINREPRO_PASS(name, fn, late, desc) std::vector<Chunk> fn(const PassInput&);
 #include "reducer/passes/passes.def"
 #undef MINREPRO_PASS
 
 const std::vector<PassInfo>& all_passes() {
   static const std::vector<PassInfo> list = {
-#define MINREPRO_PASS(name, fn, desc) {name, fn, desc},
+#define MINREPRO_PASS(name, fn, late, desc) {name, fn, late, desc},
 #include "reducer/passes/passes.def"
 #undef MINREPRO_PASS
   };
