@@ -22,8 +22,8 @@ std::vector<std::string> clang_flags(const std::vector<std::string>& in) {
   return out;
 }
 
-Parser::Parser(std::vector<std::string> flags)
-    : index_(clang_createIndex(0, 0)), flags_(std::move(flags)) {}
+Parser::Parser(std::vector<std::string> flags, bool detailed)
+    : index_(clang_createIndex(0, 0)), flags_(std::move(flags)), detailed_(detailed) {}
 
 Parser::~Parser() {
   if (tu_) clang_disposeTranslationUnit(tu_);
@@ -50,6 +50,7 @@ CXTranslationUnit Parser::parse(const std::filesystem::path& path, const std::st
     for (auto& f : flags_) args.push_back(f.c_str());
     unsigned opts = CXTranslationUnit_PrecompiledPreamble | CXTranslationUnit_CreatePreambleOnFirstParse |
                     CXTranslationUnit_KeepGoing;
+    if (detailed_) opts |= CXTranslationUnit_DetailedPreprocessingRecord;
     if (clang_parseTranslationUnit2(index_, p.c_str(), args.data(), static_cast<int>(args.size()),
                                     &unsaved, 1, opts, &tu_) != CXError_Success)
       tu_ = nullptr;
@@ -74,10 +75,10 @@ CXTranslationUnit Parser::parse(const std::filesystem::path& path, const std::st
   return tu_;
 }
 
-Parser& thread_parser(const std::vector<std::string>& compiler_flags) {
-  thread_local std::map<std::vector<std::string>, std::unique_ptr<Parser>> parsers;
-  auto& p = parsers[compiler_flags];
-  if (!p) p = std::make_unique<Parser>(clang_flags(compiler_flags));
+Parser& thread_parser(const std::vector<std::string>& compiler_flags, bool detailed) {
+  thread_local std::map<std::pair<std::vector<std::string>, bool>, std::unique_ptr<Parser>> parsers;
+  auto& p = parsers[{compiler_flags, detailed}];
+  if (!p) p = std::make_unique<Parser>(clang_flags(compiler_flags), detailed);
   return *p;
 }
 

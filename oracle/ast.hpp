@@ -26,7 +26,8 @@ std::vector<std::string> clang_flags(const std::vector<std::string>& compiler_fl
 
 class Parser {
  public:
-  explicit Parser(std::vector<std::string> flags);
+  // `detailed`: keep macro expansions in the AST (passes need them; the oracle does not).
+  explicit Parser(std::vector<std::string> flags, bool detailed = false);
   ~Parser();
   Parser(const Parser&) = delete;
   Parser& operator=(const Parser&) = delete;
@@ -42,6 +43,7 @@ class Parser {
  private:
   CXIndex index_;
   std::vector<std::string> flags_;
+  bool detailed_;
   std::string path_;
   CXTranslationUnit tu_ = nullptr;
   std::string text_;  // kept alive while libclang may read it
@@ -49,8 +51,8 @@ class Parser {
   std::string first_error_;
 };
 
-// One Parser per thread and flag set.
-Parser& thread_parser(const std::vector<std::string>& compiler_flags);
+// One Parser per thread, flag set and detail level.
+Parser& thread_parser(const std::vector<std::string>& compiler_flags, bool detailed = false);
 
 // The cursor's extent as main-file byte offsets; nullopt when any end lies in
 // another file or only inside a macro definition.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "oracle/build.hpp"
@@ -21,8 +22,6 @@ ThreadPool::ThreadPool(int n) {
           queue_.pop_front();
         }
         task();
-        std::lock_guard l(mu_);
-        if (--pending_ == 0) done_cv_.notify_all();
       }
     });
 }
@@ -36,44 +35,31 @@ ThreadPool::~ThreadPool() {
   for (auto& t : threads_) t.join();
 }
 
-void ThreadPool::run_all(std::vector<std::function<void()>> tasks) {
-  std::unique_lock l(mu_);
-  pending_ += static_cast<int>(tasks.size());
-  for (auto& t : tasks) queue_.push_back(std::move(t));
-  cv_.notify_all();
-  done_cv_.wait(l, [this] { return pending_ == 0; });
+void ThreadPool::submit(std::function<void()> task) {
+  {
+    std::lock_guard l(mu_);
+    queue_.push_back(std::move(task));
+  }
+  cv_.notify_one();
 }
 
 Engine::Engine(Test test, int jobs)
     : test_(std::move(test)), jobs_(std::max(1, jobs)), pool_(std::max(1, jobs)) {}
 
-std::vector<char> Engine::test_batch(const std::vector<std::string>& candidates, PassStats& stats) {
-  std::vector<char> result(candidates.size(), 0);
-  std::vector<size_t> todo;
-  std::vector<std::string> keys(candidates.size());
-  {
-    std::lock_guard l(cache_mu_);
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      keys[i] = oracle::content_hash(candidates[i]);
-      if (auto it = cache_.find(keys[i]); it != cache_.end()) {
-        result[i] = it->second;
-        ++stats.cache_hits;
-        ++total_hits_;
-      } else {
-        todo.push_back(i);
-      }
-    }
+Engine::Done Engine::wait_one(PassStats& stats) {
+  std::unique_lock l(done_mu_);
+  done_cv_.wait(l, [this] { return !done_.empty(); });
+  Done d = std::move(done_.front());
+  done_.pop_front();
+  l.unlock();
+  --inflight_;
+  ++stats.tests;
+  ++total_tests_;
+  if (!stopped_) {
+    std::lock_guard c(cache_mu_);
+    cache_[d.key] = d.interesting;
   }
-  std::vector<std::function<void()>> tasks;
-  for (size_t i : todo) tasks.push_back([&, i] { result[i] = !stopped_ && test_(candidates[i]); });
-  pool_.run_all(std::move(tasks));
-  std::lock_guard l(cache_mu_);
-  for (size_t i : todo) {
-    if (!stopped_) cache_[keys[i]] = result[i];
-    ++stats.tests;
-    ++total_tests_;
-  }
-  return result;
+  return d;
 }
 
 std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& chunks, PassStats& stats,
@@ -97,32 +83,61 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
     for (size_t i = 0; i < remaining.size(); i += size)
       groups.emplace_back(remaining.begin() + i, remaining.begin() + std::min(remaining.size(), i + size));
     std::vector<char> gone(groups.size(), 0);
-    for (size_t g = 0; g < groups.size() && !stopped_;) {
-      // Speculative batch: the next `jobs` groups, each tested against the current best.
-      std::vector<size_t> idx;
-      std::vector<std::string> cands;
-      for (size_t k = g; k < groups.size() && idx.size() < size_t(jobs_); ++k) {
-        std::string c = with(groups[k]);
-        if (c == best) continue;  // no-op chunks
-        idx.push_back(k);
-        cands.push_back(std::move(c));
+    // Pipelined speculation: `jobs` groups in flight, each tested against the
+    // current best; results are consumed in group order, so the first success
+    // wins exactly as in a sequential scan. After a success the groups tested
+    // against the old text are stale (their verdicts still fill the cache).
+    int generation = 0;
+    std::map<size_t, bool> results;           // group -> verdict, current generation
+    std::map<size_t, std::string> candidate;  // group -> text under test
+    size_t g = 0, next = 0;
+    auto launch = [&](size_t k) {
+      std::string c = with(groups[k]);
+      if (c == best) return void(results[k] = false);  // no-op chunks
+      std::string key = oracle::content_hash(c);
+      {
+        std::lock_guard l(cache_mu_);
+        if (auto it = cache_.find(key); it != cache_.end()) {
+          ++stats.cache_hits;
+          ++total_hits_;
+          results[k] = it->second;
+          if (it->second) candidate[k] = std::move(c);
+          return;
+        }
       }
-      if (idx.empty()) break;
-      auto ok = test_batch(cands, stats);
-      size_t next = idx.back() + 1;
-      for (size_t j = 0; j < idx.size(); ++j) {
-        if (!ok[j]) continue;
-        // The first success in order wins; later ones were tested without it and are retried.
-        gone[idx[j]] = 1;
-        for (size_t i : groups[idx[j]]) applied.push_back(&chunks[i]);
-        best = std::move(cands[j]);
+      ++inflight_;
+      candidate[k] = c;
+      pool_.submit([this, k, generation, c = std::move(c), key = std::move(key)] {
+        bool ok = !stopped_ && test_(c);
+        {
+          std::lock_guard l(done_mu_);
+          done_.push_back({k, generation, key, ok});
+        }
+        done_cv_.notify_one();
+      });
+    };
+    while (g < groups.size() && !stopped_) {
+      while (inflight_ < jobs_ && next < groups.size()) launch(next++);
+      auto it = results.find(g);
+      if (it == results.end()) {
+        Done d = wait_one(stats);
+        if (d.generation == generation) results[d.group] = d.interesting;
+        continue;
+      }
+      if (it->second) {
+        gone[g] = 1;
+        for (size_t i : groups[g]) applied.push_back(&chunks[i]);
+        best = std::move(candidate[g]);
         ++stats.accepted;
         on_improve(best);
-        next = idx[j] + 1;
-        break;
+        ++generation;
+        results.clear();
+        candidate.clear();
+        next = g + 1;
       }
-      g = next;
+      ++g;
     }
+    while (inflight_ > 0) wait_one(stats);
     std::vector<size_t> keep;
     for (size_t k = 0; k < groups.size(); ++k)
       if (!gone[k]) keep.insert(keep.end(), groups[k].begin(), groups[k].end());

@@ -38,14 +38,13 @@ class ThreadPool {
  public:
   explicit ThreadPool(int n);
   ~ThreadPool();
-  // Runs every task and returns when all are done.
-  void run_all(std::vector<std::function<void()>> tasks);
+  // Queues a task; returns at once.
+  void submit(std::function<void()> task);
 
  private:
   std::mutex mu_;
-  std::condition_variable cv_, done_cv_;
+  std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
-  int pending_ = 0;
   bool quit_ = false;
   std::vector<std::thread> threads_;
 };
@@ -65,9 +64,15 @@ class Engine {
   long total_cache_hits() const { return total_hits_; }
 
  private:
-  // Tests candidates in parallel; result[i] for candidates[i]. Each result is
-  // cached by candidate hash.
-  std::vector<char> test_batch(const std::vector<std::string>& candidates, PassStats& stats);
+  // A finished test, handed from a worker to the engine's thread.
+  struct Done {
+    size_t group;
+    int generation;
+    std::string key;
+    bool interesting;
+  };
+  // Waits for one finished test, caches its verdict and counts it.
+  Done wait_one(PassStats& stats);
 
   Test test_;
   int jobs_;
@@ -76,6 +81,10 @@ class Engine {
   std::mutex cache_mu_;
   std::unordered_map<std::string, bool> cache_;
   std::atomic<long> total_tests_{0}, total_hits_{0};
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<Done> done_;
+  int inflight_ = 0;  // engine thread only
 };
 
 }  // namespace minrepro::reducer

@@ -188,7 +188,7 @@ int run_reduce(const cli::Options& o) {
   auto run_pass = [&](size_t i) {
     ps.pass = (*passes)[i].name;
     progress.update(ps, true);
-    CXTranslationUnit tu = ast::thread_parser(o.config.toolchain.flags).parse(parse_path, current);
+    CXTranslationUnit tu = ast::thread_parser(o.config.toolchain.flags, true).parse(parse_path, current);
     auto chunks = (*passes)[i].fn({current, tu});
     ++stats[i].rounds;
     if (chunks.empty()) return;

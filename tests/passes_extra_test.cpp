@@ -28,7 +28,7 @@ namespace {
 std::vector<std::string> candidates(PassFn pass, const std::string& text, bool parse = true) {
   test::TempDir dir;
   auto path = dir.write("case.cpp", text);
-  CXTranslationUnit tu = parse ? ast::thread_parser({"-std=c++17"}).parse(path, text) : nullptr;
+  CXTranslationUnit tu = parse ? ast::thread_parser({"-std=c++17"}, true).parse(path, text) : nullptr;
   std::vector<std::string> out;
   for (const Chunk& c : pass(PassInput{text, tu})) out.push_back(apply_chunks(text, {&c}));
   return out;

@@ -5,6 +5,7 @@
 //   (e)         -> e
 //   42          -> 0 | 1          (integer literals other than 0 and 1)
 //   "text"      -> ""             (keeping an encoding prefix; raw strings skipped)
+//   f(...)      -> true | false   (a call of type bool; 0 | 1 for integer types)
 // Expressions overlapping a macro expansion are skipped: their extents point
 // at the macro's name, not at the expression. Removing whole statements is the
 // `statements` pass's job.
@@ -55,6 +56,18 @@ struct Walker {
     chunks.push_back({{r->begin, r->end, prefix + "\"\""}});
   }
 
+  // A call whose value is all that matters becomes a constant of its type.
+  void call(CXCursor c) {
+    auto r = range(c);
+    if (!r) return;
+    CXTypeKind k = clang_getCanonicalType(clang_getCursorType(c)).kind;
+    if (k == CXType_Bool) {
+      for (const char* v : {"true", "false"}) chunks.push_back({{r->begin, r->end, v}});
+    } else if (k >= CXType_Char_U && k <= CXType_Int128 && k != CXType_Bool) {
+      for (const char* v : {"0", "1"}) chunks.push_back({{r->begin, r->end, v}});
+    }
+  }
+
   void expression(CXCursor c) {
     std::vector<CXCursor> kids;
     ast::children(c, [&](CXCursor k) { kids.push_back(k); });
@@ -69,6 +82,7 @@ struct Walker {
       case CXCursor_ParenExpr:
         if (kids.size() == 1) by_parts(c, kids);
         break;
+      case CXCursor_CallExpr: call(c); break;
       case CXCursor_IntegerLiteral: literal(c, false); break;
       case CXCursor_StringLiteral: literal(c, true); break;
       default: break;
