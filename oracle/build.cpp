@@ -77,7 +77,7 @@ std::string shell_join(const std::string& program, const std::vector<std::string
 }  // namespace
 
 Builder::Builder(Toolchain toolchain, fs::path workdir)
-    : toolchain_(std::move(toolchain)), workdir_(std::move(workdir)) {}
+    : toolchain_(toolchain), workdir_(std::move(workdir)), pch_(std::move(toolchain), workdir_ / "pch") {}
 
 Status Builder::prepare() {
   if (find_program(toolchain_.cxx).empty())
@@ -120,6 +120,7 @@ BuildResult Builder::build(const std::string& text, const std::string& name) {
   BuildResult b;
   b.binary = dir / "prog";
   std::vector<std::string> args = toolchain_.flags;
+  if (auto header = pch_.header_for(text)) args.insert(args.end(), {"-include", header->string()});
   args.insert(args.end(), {src.string(), probe_o_.string(), "-Wl,--wrap=main", "-Wl,--wrap=exit"});
   args.insert(args.end(), toolchain_.ldflags.begin(), toolchain_.ldflags.end());
   args.insert(args.end(), {"-o", b.binary.string()});

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "oracle/config.hpp"
+#include "oracle/pch.hpp"
 #include "runners/expected.hpp"
 
 namespace minrepro::oracle {
@@ -35,11 +36,13 @@ class Builder {
   BuildResult build(const std::string& text, const std::string& name);
   const Toolchain& toolchain() const { return toolchain_; }
   std::filesystem::path probe_object() const { return probe_o_; }
+  long pchs_built() const { return pch_.built(); }
 
  private:
   Toolchain toolchain_;
   std::filesystem::path workdir_;
   std::filesystem::path probe_o_;
+  PchCache pch_;
   std::mutex mu_;
   std::map<std::string, BuildResult> cache_;
   std::deque<std::string> order_;  // oldest first; binaries beyond kKeep are removed

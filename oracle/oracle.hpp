@@ -74,6 +74,7 @@ class Oracle {
   // Whether libclang parses `text` without errors.
   bool clang_accepts(const std::string& text);
   const OracleStats& stats() const { return stats_; }
+  long pchs_built() const { return builder_ ? builder_->pchs_built() : 0; }
   // Lowers the per-run timeout (after calibration showed how long exit takes to begin).
   // Call before checks run in parallel.
   void tighten_timeout(double seconds) { config_.oracle.timeout = std::min(config_.oracle.timeout, seconds); }

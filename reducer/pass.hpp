@@ -46,6 +46,11 @@ namespace passes {
 // The cursor's extent, widened to a trailing ';' (and one trailing newline when
 // the thing sits alone on its lines).
 bool decl_range(CXCursor c, const std::string& text, unsigned& begin, unsigned& end);
+// Calls f(begin, end) for every preprocessor directive `#name` in the text,
+// end including backslash-continued lines and the final newline. Text-based:
+// libclang hides directives inside the precompiled preamble.
+void for_each_directive(const std::string& text, const std::string& name,
+                        const std::function<void(unsigned, unsigned)>& f);
 // Visit cursors recursively (pre-order) whose location is in the main file.
 void walk(CXCursor root, const std::function<bool(CXCursor)>& visit);
 }  // namespace passes

@@ -55,7 +55,7 @@ void print_summary(const std::vector<PassStats>& stats, double total_s) {
 }
 
 // --stats: where the time went.
-void print_time_breakdown(const oracle::OracleStats& s, double total_s, int jobs) {
+void print_time_breakdown(const oracle::OracleStats& s, long pchs, double total_s, int jobs) {
   auto sec = [](long us) { return double(us) / 1e6; };
   double busy = sec(s.parse_us) + sec(s.build_us) + sec(s.run_us);
   std::fprintf(stderr, "\nwhere the time went (summed over %d jobs; wall %.1fs, %.1f core-seconds available):\n",
@@ -63,8 +63,8 @@ void print_time_breakdown(const oracle::OracleStats& s, double total_s, int jobs
   std::fprintf(stderr, "  checks            %ld (rejected by libclang before compiling: %ld)\n", s.checks.load(),
                s.precheck_rejects.load());
   std::fprintf(stderr, "  libclang parsing  %7.1fs\n", sec(s.parse_us));
-  std::fprintf(stderr, "  compile + link    %7.1fs  (%ld builds, %ld failed, %ld cached)\n", sec(s.build_us),
-               s.builds.load(), s.build_failures.load(), s.build_cache_hits.load());
+  std::fprintf(stderr, "  compile + link    %7.1fs  (%ld builds, %ld failed, %ld cached; %ld precompiled headers)\n",
+               sec(s.build_us), s.builds.load(), s.build_failures.load(), s.build_cache_hits.load(), pchs);
   std::fprintf(stderr, "  running           %7.1fs  (%ld runs, %ld decided early from /proc)\n", sec(s.run_us),
                s.runs.load(), s.early_verdicts.load());
   std::fprintf(stderr, "  idle cores/other  %7.1fs\n", std::max(0.0, total_s * jobs - busy));
@@ -231,7 +231,7 @@ int run_reduce(const cli::Options& o) {
   oracle::Verdict vf = oracle.check(current, confirm);
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!o.quiet) print_summary(stats, total);
-  if (o.stats) print_time_breakdown(oracle.stats(), total, jobs);
+  if (o.stats) print_time_breakdown(oracle.stats(), oracle.pchs_built(), total, jobs);
   size_t tokens = reducer::count_tokens(current);
   std::cerr << "reduced " << o.input.string() << ": " << ps.original_tokens << " -> " << tokens << " tokens, "
             << input->size() << " -> " << current.size() << " bytes, " << engine.total_tests() << " tests in "

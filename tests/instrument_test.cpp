@@ -54,3 +54,13 @@ TEST_CASE("main inside a namespace is not the program's main") {
   CHECK(r.returns == 1);
   CHECK(r.text.find("int main() { return 1; }") != std::string::npos);
 }
+
+#include "oracle/pch.hpp"
+
+TEST_CASE("the leading include block, after the instrumentation header") {
+  std::string src = "#include <vector>\n// why\n\n#include \"x.h\"\nint main() {}\n";
+  CHECK(leading_include_block(src) == "#include <vector>\n// why\n\n#include \"x.h\"\n");
+  CHECK(leading_include_block(inst(src).text) == "#include <vector>\n// why\n\n#include \"x.h\"\n");
+  CHECK(leading_include_block("int x;\n#include <vector>\n").empty());
+  CHECK(leading_include_block("// only a comment\nint x;\n").empty());
+}

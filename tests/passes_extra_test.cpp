@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "helpers.hpp"
+#include "pass_helpers.hpp"
 #include "oracle/ast.hpp"
 #include "reducer/pass.hpp"
 #include "reducer/tokens.hpp"
@@ -23,25 +24,9 @@ std::vector<Chunk> remove_tokens(const PassInput&);
 }  // namespace minrepro::reducer
 
 namespace {
-
-// Every candidate the pass proposes, one chunk applied at a time.
-std::vector<std::string> candidates(PassFn pass, const std::string& text, bool parse = true) {
-  test::TempDir dir;
-  auto path = dir.write("case.cpp", text);
-  CXTranslationUnit tu = parse ? ast::thread_parser({"-std=c++17"}, true).parse(path, text) : nullptr;
-  std::vector<std::string> out;
-  for (const Chunk& c : pass(PassInput{text, tu})) out.push_back(apply_chunks(text, {&c}));
-  return out;
-}
-
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
-
-bool compiles(const std::string& text) {
-  test::TempDir dir;
-  auto path = dir.write("c.cpp", text);
-  std::string cmd = "g++ -std=c++17 -fsyntax-only '" + path.string() + "' >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-}
+using test::candidates;
+using test::compiles;
+using test::has;
 
 void check_all_compile(PassFn pass, const std::string& text, size_t expected_candidates) {
   REQUIRE(compiles(text));

@@ -5,7 +5,8 @@
 //   (e)         -> e
 //   42          -> 0 | 1          (integer literals other than 0 and 1)
 //   "text"      -> ""             (keeping an encoding prefix; raw strings skipped)
-//   f(...)      -> true | false   (a call of type bool; 0 | 1 for integer types)
+//   f(...)      -> true | false   (a call of type bool; 0 | 1 for integer types;
+//                                  {} for class types, e.g. an argument)
 // Expressions overlapping a macro expansion are skipped: their extents point
 // at the macro's name, not at the expression. Removing whole statements is the
 // `statements` pass's job.
@@ -65,6 +66,8 @@ struct Walker {
       for (const char* v : {"true", "false"}) chunks.push_back({{r->begin, r->end, v}});
     } else if (k >= CXType_Char_U && k <= CXType_Int128 && k != CXType_Bool) {
       for (const char* v : {"0", "1"}) chunks.push_back({{r->begin, r->end, v}});
+    } else if (k == CXType_Record) {
+      chunks.push_back({{r->begin, r->end, "{}"}});
     }
   }
 

@@ -63,6 +63,23 @@ bool decl_range(CXCursor c, const std::string& text, unsigned& begin, unsigned& 
   return true;
 }
 
+void for_each_directive(const std::string& text, const std::string& name,
+                        const std::function<void(unsigned, unsigned)>& f) {
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = pos;
+    do {
+      end = text.find('\n', end);
+      end = end == std::string::npos ? text.size() : end + 1;
+    } while (end < text.size() && end >= 2 && text[end - 2] == '\\');
+    size_t p = text.find_first_not_of(" \t", pos);
+    if (p < end && text[p] == '#') {
+      size_t k = text.find_first_not_of(" \t", p + 1);
+      if (k < end && text.compare(k, name.size(), name) == 0) f(unsigned(pos), unsigned(end));
+    }
+    pos = end;
+  }
+}
+
 void walk(CXCursor root, const std::function<bool(CXCursor)>& visit) {
   ast::children(root, [&](CXCursor c) {
     if (!ast::in_main_file(c)) return;

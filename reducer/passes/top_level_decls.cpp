@@ -1,5 +1,6 @@
 // top-level-decls: remove declarations at namespace scope (including inside
-// namespaces), largest first. Macro-produced declarations are de-duplicated by range.
+// namespaces) and macro definitions, largest first. Macro-produced
+// declarations are de-duplicated by range.
 #include <algorithm>
 #include <set>
 
@@ -30,6 +31,11 @@ std::vector<Chunk> remove_top_level_decls(const PassInput& in) {
     });
   };
   scan(clang_getTranslationUnitCursor(in.tu));
+  // Macro definitions, found in the text: libclang hides the ones in the
+  // precompiled preamble. From the '#' through any backslash-continued lines.
+  passes::for_each_directive(in.text, "define", [&](unsigned b, unsigned e) {
+    if (seen.insert({b, e}).second) out.push_back({{b, e, ""}});
+  });
   // Namespaces themselves, as whole units.
   passes::walk(clang_getTranslationUnitCursor(in.tu), [&](CXCursor c) {
     if (clang_getCursorKind(c) != CXCursor_Namespace) return false;
