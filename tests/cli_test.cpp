@@ -10,14 +10,7 @@ using minrepro::test::TempDir;
 namespace {
 
 runners::RunResult reduce(std::vector<std::string> args) {
-  runners::RunSpec s;
-  s.program = MINREPRO_REDUCE_BINARY;
-  s.args = std::move(args);
-  s.deadline_s = 120;
-  s.limits.memory_mb = 8192;
-  s.limits.processes = 4096;
-  s.limits.output_kb = 4096;
-  return runners::run(s);
+  return runners::run(test::tool_spec(MINREPRO_REDUCE_BINARY, std::move(args)));
 }
 
 // A bad-input answer: exit 2, one line on stderr, no stack trace.

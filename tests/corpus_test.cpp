@@ -12,26 +12,13 @@
 #include "runners/process.hpp"
 
 using namespace minrepro;
+using minrepro::test::slurp;
 using minrepro::test::TempDir;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 runners::RunResult tool(const std::string& program, const std::vector<std::string>& args) {
-  runners::RunSpec s;
-  s.program = program;
-  s.args = args;
-  s.deadline_s = 600;
-  s.limits.memory_mb = 16384;
-  s.limits.processes = 4096;
-  s.limits.cpu_s = 3600;
-  return runners::run(s);
+  return runners::run(test::tool_spec(program, args));
 }
 
 long tokens(const std::filesystem::path& p) {

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "runners/process.hpp"
 
 namespace minrepro::test {
 
@@ -38,6 +41,26 @@ inline bool process_alive(pid_t pid) {
   std::string s((std::istreambuf_iterator<char>(stat)), {});
   auto close = s.rfind(')');
   return close != std::string::npos && s[close + 2] != 'Z';
+}
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A run of one of our tools (or the compiler) with room for what it starts itself.
+inline runners::RunSpec tool_spec(const std::string& program, std::vector<std::string> args) {
+  runners::RunSpec s;
+  s.program = program;
+  s.args = std::move(args);
+  s.deadline_s = 900;
+  s.limits.memory_mb = 16384;
+  s.limits.processes = 4096;
+  s.limits.cpu_s = 3600;
+  s.limits.output_kb = 4096;
+  return s;
 }
 
 // A scratch directory removed at scope exit.

@@ -11,6 +11,7 @@
 #include "runners/session.hpp"
 
 using namespace minrepro;
+using minrepro::test::slurp;
 using minrepro::test::TempDir;
 
 namespace {
@@ -56,22 +57,8 @@ int main() {
 }
 )";
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 runners::RunSpec reduce_spec(const std::vector<std::string>& args) {
-  runners::RunSpec s;
-  s.program = MINREPRO_REDUCE_BINARY;
-  s.args = args;
-  s.deadline_s = 400;
-  s.limits.memory_mb = 16384;
-  s.limits.processes = 4096;
-  s.limits.cpu_s = 3600;
-  return s;
+  return test::tool_spec(MINREPRO_REDUCE_BINARY, args);
 }
 
 }  // namespace
