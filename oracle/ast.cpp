@@ -120,6 +120,14 @@ void children(CXCursor c, const std::function<void(CXCursor)>& f) {
       const_cast<std::function<void(CXCursor)>*>(&f));
 }
 
+CXCursor body_of(CXCursor function) {
+  CXCursor body = clang_getNullCursor();
+  children(function, [&](CXCursor c) {
+    if (clang_getCursorKind(c) == CXCursor_CompoundStmt) body = c;
+  });
+  return body;
+}
+
 CXCursor find_main(CXTranslationUnit tu) {
   CXCursor found = clang_getNullCursor();
   children(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {

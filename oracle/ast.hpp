@@ -63,6 +63,9 @@ bool in_main_file(CXCursor c);
 // Visits the direct children of `c`; recurse for deeper walks.
 void children(CXCursor c, const std::function<void(CXCursor)>& f);
 
+// A function's (or lambda's) body: its compound-statement child, or a null cursor.
+CXCursor body_of(CXCursor function);
+
 // The global-namespace definition of main(), or a null cursor.
 CXCursor find_main(CXTranslationUnit tu);
 

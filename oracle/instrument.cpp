@@ -55,10 +55,7 @@ Instrumented instrument_main_end(const std::string& text, const std::filesystem:
   if (tu) {
     CXCursor main_fn = ast::find_main(tu);
     if (!clang_Cursor_isNull(main_fn)) {
-      CXCursor body = clang_getNullCursor();
-      ast::children(main_fn, [&](CXCursor c) {
-        if (clang_getCursorKind(c) == CXCursor_CompoundStmt) body = c;
-      });
+      CXCursor body = ast::body_of(main_fn);
       auto r = clang_Cursor_isNull(body) ? std::nullopt : ast::extent(body);
       if (r && r->end > r->begin && r->end <= text.size() && text[r->end - 1] == '}') {
         out.found_main = true;

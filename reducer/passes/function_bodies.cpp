@@ -27,10 +27,7 @@ std::vector<Chunk> empty_function_bodies(const PassInput& in) {
   std::vector<Chunk> out;
   passes::walk(clang_getTranslationUnitCursor(in.tu), [&](CXCursor c) {
     if (!is_function(clang_getCursorKind(c))) return true;
-    CXCursor body = clang_getNullCursor();
-    ast::children(c, [&](CXCursor b) {
-      if (clang_getCursorKind(b) == CXCursor_CompoundStmt) body = b;
-    });
+    CXCursor body = ast::body_of(c);
     if (clang_Cursor_isNull(body)) return true;
     auto r = ast::extent(body);
     std::string repl = minimal_body(c);

@@ -197,10 +197,8 @@ Use use_of(CXCursor def, CXCursor parm, ast::Range body) {
 // body is kept alive as a local at the top of the body (an edit added to
 // `chunk`), when that compiles.
 bool keep_alive(const std::string& text, CXCursor def, CXCursor parm, Chunk& chunk) {
-  std::optional<ast::Range> body;
-  ast::children(def, [&](CXCursor c) {
-    if (clang_getCursorKind(c) == CXCursor_CompoundStmt) body = ast::extent(c);
-  });
+  CXCursor body_cursor = ast::body_of(def);
+  std::optional<ast::Range> body = clang_Cursor_isNull(body_cursor) ? std::nullopt : ast::extent(body_cursor);
   if (!body || body->empty()) return false;
   Use u = use_of(def, parm, *body);
   if (u == Use::none) return true;
