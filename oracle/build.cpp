@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -50,6 +51,27 @@ std::string BuildResult::first_errors(int max_lines) const {
   if (out.empty()) {  // no line says "error": show the start
     std::istringstream again(diagnostics);
     for (std::string line; std::getline(again, line) && n < max_lines; ++n) out += line + "\n";
+  }
+  return out;
+}
+
+std::vector<Warning> warnings_in(const std::string& diagnostics) {
+  std::vector<Warning> out;
+  std::istringstream in(diagnostics);
+  for (std::string line; std::getline(in, line);) {
+    auto w = line.find(": warning: ");
+    auto open = line.rfind(" [-W");
+    if (w == std::string::npos || open == std::string::npos || line.back() != ']') continue;
+    Warning warning;
+    warning.kind = line.substr(open + 2, line.size() - open - 3);
+    warning.text = line;
+    // file:line:column: warning: ...
+    auto c2 = line.rfind(':', w - 1), c1 = c2 == std::string::npos ? c2 : line.rfind(':', c2 - 1);
+    if (c1 != std::string::npos) {
+      warning.line = std::atoi(line.c_str() + c1 + 1);
+      warning.column = std::atoi(line.c_str() + c2 + 1);
+    }
+    out.push_back(std::move(warning));
   }
   return out;
 }

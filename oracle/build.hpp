@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "oracle/config.hpp"
@@ -26,6 +27,13 @@ struct BuildResult {
   // The compiler's first error lines, for a one-glance answer.
   std::string first_errors(int max_lines = 5) const;
 };
+
+// A compiler warning: where, and the option that names its kind ("-Wunused-value").
+struct Warning {
+  int line = 0, column = 0;
+  std::string kind, text;
+};
+std::vector<Warning> warnings_in(const std::string& diagnostics);
 
 class Builder {
  public:

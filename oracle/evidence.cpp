@@ -98,8 +98,11 @@ std::vector<ThreadView> snapshot(pid_t pid, bool with_backtraces) {
     ThreadView v;
     v.sample = t;
     if (auto it = before.find(t.tid); it != before.end()) {
+      // How a thread waits is read before eu-stack attached: the attach
+      // interrupts a sleep, which then shows as restart_syscall.
+      v.sample = it->second;
       v.progressed = t.cpu_ticks > it->second.cpu_ticks + 1;
-      if (it->second.wait == runners::Wait::Running) v.sample.wait = runners::Wait::Running;
+      if (v.progressed) v.sample.wait = runners::Wait::Running;
     }
     for (auto& bt : bts)
       if (bt.tid == t.tid) v.frames = bt.frames;

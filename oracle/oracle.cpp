@@ -153,7 +153,14 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   std::optional<double> quiet_since;
   std::string quiet;
   double next_sample = 0, delay_snapshot_at = std::min(oc.min_delay * 0.5, 0.25);
-  auto take_snapshot = [&](pid_t pid) { ev.threads = snapshot(pid, options.backtraces || oc.signature); };
+  // The phase is the one at the snapshot: a delayed exit ends in exit handlers
+  // even when the delay was in main's locals.
+  std::string phase;
+  auto take_snapshot = [&](pid_t pid) {
+    phase = phase_of(ev.markers);
+    ev.threads = snapshot(pid, options.backtraces || oc.signature);
+    ev.fds = runners::open_fds(pid);
+  };
 
   auto watch = [&](pid_t pid, Clock::time_point start) -> bool {
     if (cancelled_) return ev.why = "cancelled", true;
@@ -179,7 +186,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
     double since = now - *ev.exit_began;
     if (oc.kind == Kind::DelayedExit) {
       if (ev.threads.empty() && since >= delay_snapshot_at) take_snapshot(pid);
-      if (oc.early_delay && since >= oc.min_delay) {
+      if (options.early_delay.value_or(oc.early_delay) && since >= oc.min_delay) {
         ev.reproduced = ev.early = true;
         ev.why = "still exiting " + fmt_s(since) + " after " + ev.exit_event + " (early_delay)";
         return true;
@@ -195,7 +202,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
       ev.why = "still alive " + fmt_s(since) + " after " + ev.exit_event;
       return true;
     }
-    if (oc.early_verdict && since >= 0.05 && now >= next_sample) {
+    if (options.early_verdict.value_or(oc.early_verdict) && since >= 0.05 && now >= next_sample) {
       next_sample = now + 0.05;
       auto key = quiet_key(pid);
       if (!key) {
@@ -256,7 +263,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
     }
   }
   if (!ev.threads.empty()) {
-    ev.signature = make_signature(phase_of(ev.markers), ev.exit_tid ? ev.exit_tid : ev.run.pid, ev.threads);
+    ev.signature = make_signature(phase, ev.exit_tid ? ev.exit_tid : ev.run.pid, ev.threads);
     if (ev.reproduced && options.expect && !options.expect->empty() && oc.signature &&
         !(ev.signature == *options.expect)) {
       ev.reproduced = false;
@@ -297,6 +304,12 @@ Verdict Oracle::check_script(const std::string& text, const CheckOptions& option
   return v;
 }
 
+std::vector<Warning> Oracle::warnings(const std::string& text) {
+  bool exit_kind = config_.oracle.kind == Kind::ExitHang || config_.oracle.kind == Kind::DelayedExit;
+  std::string source = exit_kind ? instrumented(text) : text;
+  return warnings_in(builder_->build(source, file_name_).diagnostics);
+}
+
 Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   if (config_.oracle.kind == Kind::Script) return check_script(text, options);
   ++stats_.checks;
@@ -326,6 +339,13 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     return v;
   }
   v.built = true;
+  if (options.allowed_warnings)
+    for (auto& w : warnings_in(v.build.diagnostics))
+      if (!options.allowed_warnings->count(w.kind)) {
+        ++stats_.warning_rejects;
+        v.why = "adds a warning: " + w.text;
+        return v;
+      }
   int n = options.runs ? options.runs : config_.oracle.runs;
   int k = options.min_hits ? options.min_hits : config_.oracle.min_hits;
   for (int i = 0; i < n && !cancelled_; ++i) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct RunEvidence {
   bool early = false;                 // decided before hang_after / the process end
   std::string why;                    // one line: why (not) reproduced
   std::vector<ThreadView> threads;    // at the verdict, when the process was alive
+  std::vector<runners::OpenFd> fds;   // open file descriptors of the process at the verdict
   Signature signature;
 };
 
@@ -48,12 +50,17 @@ struct CheckOptions {
   bool stop_when_decided = false;     // stop once k-of-n is settled either way
   bool backtraces = true;             // all-thread backtraces at the verdict
   const Signature* expect = nullptr;  // a reproducing run must show this signature
+  std::optional<bool> early_delay;    // delayed-exit: overrides the config's early_delay
+  std::optional<bool> early_verdict;  // exit-hang: overrides the config's early_verdict
+  // When set, a candidate whose compiler warnings include a kind not in this
+  // set is rejected before it runs (broken code such as `(';', pos)`).
+  const std::set<std::string>* allowed_warnings = nullptr;
 };
 
 // Where the time goes, summed over every check (thread-safe counters).
 struct OracleStats {
   std::atomic<long> checks{0}, precheck_rejects{0}, builds{0}, build_failures{0}, build_cache_hits{0}, runs{0},
-      early_verdicts{0};
+      early_verdicts{0}, warning_rejects{0};
   std::atomic<long> parse_us{0}, build_us{0}, run_us{0};
 };
 
@@ -64,6 +71,8 @@ class Oracle {
   ~Oracle();
 
   Verdict check(const std::string& text, const CheckOptions& options = {});
+  // The compiler's warnings on the program (a cached build when it was checked).
+  std::vector<Warning> warnings(const std::string& text);
   const Config& config() const { return config_; }
   const std::filesystem::path& workdir() const { return workdir_; }
   // The program's text as compiled (with the main-end instrumentation).

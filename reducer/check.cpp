@@ -5,6 +5,7 @@
 #include "oracle/oracle.hpp"
 #include "reducer/commands.hpp"
 #include "reducer/describe.hpp"
+#include "reducer/report.hpp"
 #include "runners/process.hpp"
 
 namespace minrepro {
@@ -29,6 +30,13 @@ int run_check(const cli::Options& o) {
   opts.backtraces = true;
   auto v = (*oracle)->check(*text, opts);
   print_verdict(std::cout, v, o.backtrace);
+  if (!o.report_dir.empty() && !interrupted()) {
+    std::cout.flush();
+    if (auto st = report::write_bundle(**oracle, o, *text, v, nullptr, std::cout); !st) {
+      std::cerr << "reduce: " << st.error().message << "\n";
+      return interrupted() ? kInterrupted : kBadInput;
+    }
+  }
   current = nullptr;
   if (interrupted()) return kInterrupted;
   return v.reproduced ? kReproduced : kNotReproduced;

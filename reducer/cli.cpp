@@ -14,7 +14,10 @@ std::string usage() {
   return R"(usage:
   reduce [options] --oracle NAME case.cpp        reduce; writes case.min.cpp
   reduce check [options] --oracle NAME case.cpp  does it reproduce? verdict and evidence
+  reduce matrix [options] --oracle NAME case.cpp does it reproduce with g++/clang++, -std, -O levels?
   reduce tokens FILE...                          count tokens (the counter of the statistics)
+  reduce corpus DIR --out OUT [options]          reduce every DIR/<name>/case.cpp (nightly), summaries
+  reduce corpus merge OUT... [--out DIR]         join the summaries of shards
 
 oracles: exit-hang, delayed-exit, hang, crash, script:PATH
 options:
@@ -26,22 +29,39 @@ options:
   --hang-after S       exit-hang: alive S seconds after exit began (default 1.0)
   --min-delay S        delayed-exit: ended at least S seconds after exit began (default 0.5)
   --timeout S          hard limit per run (default 10)
-  --runs N             runs per check (default 1)
+  --runs N             runs per check (default 1; matrix: per configuration, default 3)
   --min-hits K         reproduced when K of N runs reproduce (default 1)
   --no-early-verdict   exit-hang: always wait hang_after, never decide from /proc
   --early-delay        delayed-exit: decide once min_delay has passed
   --signal SIG         crash: only this signal counts
   --backtrace          check: print all-thread backtraces at the verdict
+  --report DIR         check, reduce: write a bug-report bundle (report.md, repro.sh, case.cpp) to DIR;
+                       matrix: add the matrix table to DIR/report.md
+  --report-runs N      runs behind the report's reproduction rate (default 10)
+  --compilers a,b      matrix: compilers to try (default: the configured one, g++, clang++)
+  --std a,b            matrix: -std levels (default c++17,c++20 and the case's own)
+  --opt a,b            matrix: optimization levels (default O0,O2 and the case's own)
   -o FILE              reduce: output file (default: CASE.min.cpp)
   -j N                 reduce: parallel tests (default: all cores)
   --passes a,b         reduce: run only these passes
   --no-signature       reduce: accept a candidate that shows another bug
   --resume             reduce: continue from an existing output file
   --stats              reduce: print where the time went
+  --summary FILE       reduce: write the run's numbers as JSON (what corpus mode reads)
   --quiet              no progress output
   -h, --help           this text
   --version            the version
+corpus options (each case is reduced by its own repro.toml):
+  --out OUT            where results go: OUT/<name>/case.min.cpp, reduce.log; OUT/summary.{json,md}
+  -j N                 parallel tests of each reduction (cases run one at a time)
+  --budget S           time per case (default 1800): then the best so far is kept
+  --shard K/N          reduce only shard K of N (1-based); default from SLURM_ARRAY_TASK_ID or
+                       JOB_COMPLETION_INDEX (with --shard-count N or MINREPRO_SHARD_COUNT)
+  --shard-count N      the number of shards when the index comes from the environment
+  --fail-on LIST       statuses that make the exit status 1 (default no-longer-reproduces,error,timeout;
+                       none for never)
 exit status: 0 reproduced / reduced, 1 does not reproduce, 2 bad input or usage, 130 interrupted
+  (corpus: 1 when a case's status is in --fail-on)
 )";
 }
 
@@ -74,6 +94,8 @@ std::vector<std::string> split_words(const std::string& s, char sep = ' ') {
   return out;
 }
 
+}  // namespace
+
 Expected<double> to_seconds(const std::string& flag, const std::string& v) {
   char* end = nullptr;
   errno = 0;
@@ -91,13 +113,12 @@ Expected<int> to_count(const std::string& flag, const std::string& v, int lo) {
   return static_cast<int>(n);
 }
 
-}  // namespace
-
 Expected<Options> parse(int argc, char** argv) {
   Options o;
   std::vector<std::string> args(argv + 1, argv + argc);
   size_t i = 0;
-  if (!args.empty() && (args[0] == "check" || args[0] == "reduce" || args[0] == "tokens")) o.command = args[i++];
+  if (!args.empty() && (args[0] == "check" || args[0] == "reduce" || args[0] == "tokens" || args[0] == "matrix"))
+    o.command = args[i++];
   // Flags are collected first and applied after the config file is read.
   std::vector<std::function<Status(oracle::Config&)>> apply;
   std::vector<std::string> positional;
@@ -143,6 +164,11 @@ Expected<Options> parse(int argc, char** argv) {
     else if (a == "--quiet" || a == "-q") o.quiet = true;
     else if (a == "--resume") o.resume = true;
     else if (a == "--stats") o.stats = true;
+    else if (a == "--summary") {
+      auto v = value();
+      if (!v) return v.error();
+      o.summary = *v;
+    }
     else if (a == "--config") {
       auto v = value();
       if (!v) return v.error();
@@ -198,7 +224,19 @@ Expected<Options> parse(int argc, char** argv) {
     else if (a == "--hang-after") st = seconds(&oracle::OracleConfig::hang_after);
     else if (a == "--min-delay") st = seconds(&oracle::OracleConfig::min_delay);
     else if (a == "--timeout") st = seconds(&oracle::OracleConfig::timeout);
-    else if (a == "--runs") st = count(&oracle::OracleConfig::runs);
+    else if (a == "--runs") {
+      st = count(&oracle::OracleConfig::runs);
+      o.runs_given = true;
+    } else if (a == "--report" || a == "--report-runs" || a == "--compilers" || a == "--std" || a == "--opt") {
+      auto v = value();
+      if (!v) return v.error();
+      if (a == "--report") o.report_dir = *v;
+      else if (a == "--compilers") o.compilers = split_words(*v, ',');
+      else if (a == "--std") o.stds = split_words(*v, ',');
+      else if (a == "--opt") o.opts = split_words(*v, ',');
+      else if (auto n = to_count(a, *v, 1); n) o.report_runs = *n;
+      else return n.error();
+    }
     else if (a == "--min-hits") st = count(&oracle::OracleConfig::min_hits);
     else if (a == "--no-early-verdict") st = flag([](oracle::Config& c) { c.oracle.early_verdict = false; });
     else if (a == "--early-delay") st = flag([](oracle::Config& c) { c.oracle.early_delay = true; });
@@ -236,6 +274,9 @@ Expected<Options> parse(int argc, char** argv) {
     out.replace_extension();
     o.output = out.string() + ".min" + o.input.extension().string();
   }
+  std::error_code ec;
+  if (!o.report_dir.empty() && fs::equivalent(o.report_dir / "case.cpp", o.input, ec))
+    return Error{"--report " + o.report_dir.string() + " would overwrite the input case.cpp; choose another directory"};
   return o;
 }
 

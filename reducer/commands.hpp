@@ -1,5 +1,8 @@
 // The tool's commands, each returning the process exit status.
 #pragma once
+#include <string>
+#include <vector>
+
 #include "reducer/cli.hpp"
 
 namespace minrepro {
@@ -13,5 +16,8 @@ void on_interrupt(void (*callback)());
 int run_check(const cli::Options& options);
 int run_reduce(const cli::Options& options);
 int run_tokens(const cli::Options& options);
+// `reduce corpus ...` and `reduce corpus merge ...`: the arguments after "corpus".
+int run_corpus(const std::vector<std::string>& args);
+int run_matrix(const cli::Options& options);
 
 }  // namespace minrepro

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "reducer/diagnosis.hpp"
+
 namespace minrepro {
 
 namespace {
@@ -65,7 +67,10 @@ void print_run(std::ostream& out, const oracle::RunEvidence& ev, bool backtraces
       for (auto& t : ev.threads) {
         out << "  backtrace of thread " << t.sample.tid << ":\n";
         if (t.frames.empty()) out << "    (none: eu-stack or gdb could not attach)\n";
-        for (size_t i = 0; i < t.frames.size(); ++i) out << "    #" << i << "  " << t.frames[i] << "\n";
+        for (size_t i = 0; i < t.frames.size(); ++i) {
+          const std::string& f = t.frames[i];  // long template names: just the function
+          out << "    #" << i << "  " << (f.size() <= 120 ? f : report::short_name(f) + "(...)") << "\n";
+        }
       }
     out << "  signature: " << ev.signature.describe() << "\n";
   }

@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   std::thread(signal_thread, set).detach();
 
+  // Corpus mode has its own options (each case brings its own repro.toml).
+  if (argc > 1 && std::string(argv[1]) == "corpus") return run_corpus({argv + 2, argv + argc});
   auto opts = cli::parse(argc, argv);
   if (!opts) {
     std::cerr << "reduce: " << opts.error().message << "\n";
@@ -57,5 +59,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (opts->command == "tokens") return run_tokens(*opts);
+  if (opts->command == "matrix") return run_matrix(*opts);
   return opts->command == "check" ? run_check(*opts) : run_reduce(*opts);
 }

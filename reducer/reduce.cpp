@@ -3,15 +3,19 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "oracle/ast.hpp"
 #include "oracle/oracle.hpp"
 #include "reducer/commands.hpp"
+#include "reducer/corpus.hpp"
 #include "reducer/describe.hpp"
 #include "reducer/engine.hpp"
 #include "reducer/progress.hpp"
+#include "reducer/report.hpp"
 #include "reducer/session.hpp"
+#include "reducer/tidy.hpp"
 #include "reducer/tokens.hpp"
 #include "runners/process.hpp"
 
@@ -21,8 +25,11 @@ namespace {
 using reducer::PassInfo;
 using reducer::PassStats;
 
+std::string g_failure;  // the last error, for --summary
+
 int fail(const std::string& message, int status = kBadInput) {
   std::cerr << "reduce: " << message << "\n";
+  g_failure = message;
   return status;
 }
 
@@ -40,6 +47,10 @@ Expected<std::vector<PassInfo>> select_passes(const std::vector<std::string>& na
     out.push_back(*it);
   }
   return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 std::string rate(int hits, int runs) { return std::to_string(hits) + "/" + std::to_string(runs); }
@@ -60,8 +71,8 @@ void print_time_breakdown(const oracle::OracleStats& s, long pchs, double total_
   double busy = sec(s.parse_us) + sec(s.build_us) + sec(s.run_us);
   std::fprintf(stderr, "\nwhere the time went (summed over %d jobs; wall %.1fs, %.1f core-seconds available):\n",
                jobs, total_s, total_s * jobs);
-  std::fprintf(stderr, "  checks            %ld (rejected by libclang before compiling: %ld)\n", s.checks.load(),
-               s.precheck_rejects.load());
+  std::fprintf(stderr, "  checks            %ld (rejected by libclang before compiling: %ld; for a new warning: %ld)\n",
+               s.checks.load(), s.precheck_rejects.load(), s.warning_rejects.load());
   std::fprintf(stderr, "  libclang parsing  %7.1fs\n", sec(s.parse_us));
   std::fprintf(stderr, "  compile + link    %7.1fs  (%ld builds, %ld failed, %ld cached; %ld precompiled headers)\n",
                sec(s.build_us), s.builds.load(), s.build_failures.load(), s.build_cache_hits.load(), pchs);
@@ -72,7 +83,8 @@ void print_time_breakdown(const oracle::OracleStats& s, long pchs, double total_
 
 }  // namespace
 
-int run_reduce(const cli::Options& o) {
+// The reduction; `sum` collects what --summary reports.
+static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   auto start = std::chrono::steady_clock::now();
   auto input = cli::read_source(o.input);
   if (!input) return fail(input.error().message);
@@ -82,7 +94,16 @@ int run_reduce(const cli::Options& o) {
   if (std::filesystem::exists(o.output, ec) &&
       std::filesystem::equivalent(o.output, o.input, ec))
     return fail("the output " + o.output.string() + " is the input; choose another -o");
-  auto created = oracle::Oracle::create(o.config, o.input.filename().string());
+  // Candidates compile with -Wall -Wextra: a candidate that adds a warning of a
+  // new kind (other than leftovers the tidy step removes) is broken code, not a
+  // smaller program. Not when the user's flags turn warnings into errors or off.
+  oracle::Config config = o.config;
+  auto& flags = config.toolchain.flags;
+  bool guard_warnings = std::none_of(flags.begin(), flags.end(), [](const std::string& f) {
+    return f == "-Werror" || f == "-w" || f.rfind("-Wno-error", 0) == 0;
+  });
+  if (guard_warnings) flags.insert(flags.end(), {"-Wall", "-Wextra"});
+  auto created = oracle::Oracle::create(config, o.input.filename().string());
   if (!created) return fail(created.error().message);
   oracle::Oracle& oracle = **created;
   reducer::Progress progress(o.quiet);
@@ -105,10 +126,12 @@ int run_reduce(const cli::Options& o) {
   progress.note("calibrating: " + describe_oracle(oc));
   oracle::Verdict v0 = oracle.check(*input, calib);
   if (interrupted()) return kInterrupted;
+  sum.original_hits = v0.hits, sum.original_runs = v0.runs, sum.oracle_runs = v0.runs;
   if (!v0.built)
     return fail(o.input.string() + " does not compile: " + v0.why.substr(v0.why.find(':') + 2) +
                 " (fix it, or set --cxx/--cxxflags)");
   if (v0.hits == 0) {
+    sum.outcome = "does-not-reproduce";
     print_verdict(std::cerr, v0, false);
     return fail(o.input.string() + " does not reproduce (" + rate(0, v0.runs) + " runs: " + v0.why +
                 "); check the oracle and its thresholds with `reduce check`");
@@ -121,6 +144,9 @@ int run_reduce(const cli::Options& o) {
     progress.note("warning: the original is flaky (" + rate(v0.hits, v0.runs) +
                   "); consider --runs 5 --min-hits 2 so reduction does not chase luck");
   oracle::Signature expect = v0.signature;
+  std::set<std::string> allowed_warnings = reducer::leftover_warnings();
+  for (auto& w : oracle::warnings_in(v0.build.diagnostics)) allowed_warnings.insert(w.kind);
+  sum.signature = expect.describe();
   // libclang rejects most broken candidates in ~50 ms instead of a compiler run;
   // only when it accepts the original (no compiler-specific extensions).
   bool precheck = oracle.clang_accepts(*input);
@@ -167,10 +193,14 @@ int run_reduce(const cli::Options& o) {
     co.stop_when_decided = true;
     co.expect = oc.signature ? &expect : nullptr;
     co.backtraces = oc.signature;
+    co.allowed_warnings = guard_warnings ? &allowed_warnings : nullptr;
     if (!oracle.check(candidate, co).reproduced) return false;
     oracle::CheckOptions again = co;
     again.runs = 4 * std::max(1, oc.runs);
     again.min_hits = 4 * oc.min_hits;
+    // The first run saw the whole delayed exit; the re-runs only need to see
+    // exit last past min_delay with the same signature.
+    again.early_delay = true;
     return oracle.check(candidate, again).reproduced;
   };
   int jobs = o.config.reduce.jobs > 0 ? o.config.reduce.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -215,6 +245,22 @@ int run_reduce(const cli::Options& o) {
     if (current.size() >= before) break;
   }
 
+  // Tidy: remove the unused parameters and variables the reduction left.
+  if (guard_warnings && !engine.stopped()) {
+    PassStats& tidy = stats.emplace_back();
+    tidy.name = "tidy";
+    ps.pass = "tidy";
+    progress.update(ps, true);
+    for (int round = 0; round < 3 && !engine.stopped(); ++round) {
+      auto chunks = reducer::warning_fixes(current, oracle.warnings(current));
+      ++tidy.rounds;
+      if (chunks.empty()) break;
+      std::string before = current;
+      current = engine.reduce(current, chunks, tidy, on_improve);
+      tidy.tokens_removed += long(reducer::count_tokens(before)) - long(reducer::count_tokens(current));
+      if (current == before) break;
+    }
+  }
   if (!engine.stopped()) {
     ps.pass = "clang-format";
     progress.update(ps, true);
@@ -225,8 +271,10 @@ int run_reduce(const cli::Options& o) {
     }
   }
   progress.finish();
+  sum.tests = engine.total_tests(), sum.oracle_runs = oracle.stats().runs;
   g_engine = nullptr;
   if (interrupted() || engine.stopped()) {
+    if (o.stats) print_time_breakdown(oracle.stats(), oracle.pchs_built(), seconds_since(start), jobs);
     std::cerr << "reduce: interrupted; the best result so far is in " << o.output.string() << "\n";
     return kInterrupted;
   }
@@ -237,7 +285,8 @@ int run_reduce(const cli::Options& o) {
   confirm.min_hits = 1;
   confirm.expect = oc.signature ? &expect : nullptr;
   oracle::Verdict vf = oracle.check(current, confirm);
-  double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sum.confirmed_hits = vf.hits, sum.confirmed_runs = vf.runs, sum.oracle_runs = oracle.stats().runs;
+  double total = seconds_since(start);
   if (!o.quiet) print_summary(stats, total);
   if (o.stats) print_time_breakdown(oracle.stats(), oracle.pchs_built(), total, jobs);
   size_t tokens = reducer::count_tokens(current);
@@ -247,12 +296,39 @@ int run_reduce(const cli::Options& o) {
   std::cerr << "confirmed: reproduced " << rate(vf.hits, vf.runs) << " (original " << rate(v0.hits, v0.runs)
             << "); signature: " << vf.signature.describe() << "\n";
   std::cerr << "wrote " << o.output.string() << "\n";
+  if (!o.report_dir.empty() && vf.hits > 0)  // --report: the bundle of the confirmed result
+    if (auto st = report::write_bundle(oracle, o, current, vf, oc.signature ? &expect : nullptr, std::cerr); !st)
+      return fail(st.error().message);
   double r0 = double(v0.hits) / v0.runs, rf = vf.runs ? double(vf.hits) / vf.runs : 0;
   if (vf.hits == 0 || rf + 0.34 < r0)
     return fail("the result reproduces less often than the original (" + rate(vf.hits, vf.runs) + " vs " +
                     rate(v0.hits, v0.runs) + "); rerun with --runs/--min-hits",
                 kNotReproduced);
   return kReproduced;
+}
+
+// --summary FILE: the numbers of the run as JSON, written atomically whatever the outcome.
+int run_reduce(const cli::Options& o) {
+  auto start = std::chrono::steady_clock::now();
+  corpus::ReduceSummary sum;
+  sum.oracle = oracle::kind_name(o.config.oracle);
+  int status = reduce_one(o, sum);
+  if (o.summary.empty()) return status;
+  // Sizes from the files: the output holds the best so far, even after Ctrl-C.
+  if (auto in = cli::read_source(o.input))
+    sum.original_bytes = long(in->size()), sum.original_tokens = long(reducer::count_tokens(*in));
+  if (auto out = sum.original_hits > 0 ? cli::read_source(o.output) : Error{""})
+    sum.final_bytes = long(out->size()), sum.final_tokens = long(reducer::count_tokens(*out));
+  sum.exit_status = status;
+  sum.seconds = seconds_since(start);
+  if (sum.outcome.empty())
+    sum.outcome = status == kReproduced      ? "reduced"
+                  : status == kInterrupted   ? "interrupted"
+                  : status == kNotReproduced ? "less-often"
+                                             : "error";
+  if (status != kReproduced) sum.message = g_failure;
+  if (auto st = corpus::write_reduce_summary(o.summary, sum); !st) return fail(st.error().message);
+  return status;
 }
 
 }  // namespace minrepro

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -101,7 +102,8 @@ std::vector<Backtrace> parse_eu_stack(const std::string& text) {
     } else if (!out.empty() && line.size() > 1 && line[0] == '#') {
       std::istringstream ls(line);
       std::string num, addr, fn;
-      ls >> num >> addr >> fn;
+      ls >> num >> addr;
+      std::getline(ls >> std::ws, fn);  // the whole name: eu-stack demangles "void f<T>(T const&)" with spaces
       out.back().frames.push_back(fn.empty() ? "??" : demangle(fn));
     }
   }
@@ -193,6 +195,22 @@ std::vector<pid_t> group_members(pid_t pgid) {
     auto f = stat_fields(slurp("/proc/" + std::to_string(pid) + "/stat"), nullptr);
     if (f.size() > 2 && std::stol(f[2]) == pgid && f[0] != "Z") out.push_back(pid);
   }
+  return out;
+}
+
+std::vector<OpenFd> open_fds(pid_t pid) {
+  std::vector<OpenFd> out;
+  std::string dir = "/proc/" + std::to_string(pid) + "/fd/";
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+      char target[4096];
+      ssize_t n = readlink((dir + e->d_name).c_str(), target, sizeof target);
+      if (n >= 0) out.push_back({atoi(e->d_name), std::string(target, static_cast<size_t>(n))});
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end(), [](const OpenFd& a, const OpenFd& b) { return a.fd < b.fd; });
   return out;
 }
 

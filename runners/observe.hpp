@@ -45,6 +45,14 @@ struct Backtrace {
   pid_t tid = 0;
   std::vector<std::string> frames;  // innermost first, function names (demangled when possible)
 };
+// An open file descriptor of a live process and what it refers to (the /proc/PID/fd link:
+// a path, "pipe:[ino]", "socket:[ino]", ...).
+struct OpenFd {
+  int fd = -1;
+  std::string target;
+};
+std::vector<OpenFd> open_fds(pid_t pid);
+
 // All-thread backtraces of a live process; empty when no tool could attach.
 std::vector<Backtrace> backtraces(pid_t pid);
 

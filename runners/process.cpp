@@ -7,6 +7,7 @@
 #include <boost/process/v2.hpp>
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <grp.h>
 #include <net/if.h>
 #include <pwd.h>
@@ -139,6 +140,10 @@ struct ChildSetup {
       if (limit(RLIMIT_NPROC, lim.processes)) return fail();
     }
     if (chdir(spec->cwd.c_str()) != 0) return fail();
+    // Only stdin/stdout/stderr reach the program: the launcher's own copies of
+    // the pipes (and anything else of ours) close at exec.
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+      for (int fd = 3; fd < 4096; ++fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
     if (spec->sandbox && sb->drop_uid) {
       if (setgroups(0, nullptr) || setgid(sb->gid) || setuid(sb->uid)) return fail();
     }

@@ -41,7 +41,7 @@ void reduce_corpus_case(const std::string& name, const std::string& signature, c
   CHECK(slurp(input) == before);
   REQUIRE(std::filesystem::exists(out));
   CHECK(tokens(out) * 10 < tokens(input) * 9);  // a real reduction, even with two passes
-  auto cc = tool("/usr/bin/g++", {"-std=c++17", "-pthread", "-Wall", "-Werror", "-fsyntax-only", out.string()});
+  auto cc = tool("/usr/bin/g++", {"-std=c++17", "-pthread", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", out.string()});
   CHECK_MESSAGE(cc.exit_code == 0, cc.err);
   auto check = tool(MINREPRO_REDUCE_BINARY, {"check", "--config", (dir / "repro.toml").string(), "--runs", "3",
                                              out.string()});

