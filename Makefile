@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 PACKAGES := cmake make g++ libclang-14-dev libboost1.81-dev libtomlplusplus-dev doctest-dev \
-            elfutils clang-format
+            elfutils clang-format clang python3 cvise creduce
 
 .PHONY: all deps build demo test clean
 
@@ -29,8 +29,14 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# A real reduction of a bundled corpus case with the coarse AST passes (a few
+# minutes); the full pass list is `$(BUILD)/reduce corpus/<case>/case.cpp`.
+DEMO_CASE ?= corpus/global-dtor-cv-join/case.cpp
 demo: build
-	$(BUILD)/reduce check --oracle exit-hang corpus/global-dtor-cv-join/case.cpp
+	@mkdir -p $(BUILD)/demo
+	$(BUILD)/reduce -j $(JOBS) --passes top-level-decls,class-members,function-bodies,statements,includes \
+	  -o $(BUILD)/demo/case.min.cpp $(DEMO_CASE)
+	@echo "--- $(BUILD)/demo/case.min.cpp:"; cat $(BUILD)/demo/case.min.cpp
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j 2
