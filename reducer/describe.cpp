@@ -7,17 +7,21 @@
 
 namespace minrepro {
 
-namespace {
-std::string secs(double s) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%7.3f s", s);
+std::string format_seconds(double s, int width) {
+  char buf[40];
+  snprintf(buf, sizeof buf, "%*.3f s", width, s);
   return buf;
 }
-std::string num(double v) {
+
+std::string format_number(double v) {
   char buf[32];
   snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
+
+namespace {
+std::string secs(double s) { return format_seconds(s, 7); }
+std::string num(double v) { return format_number(v); }
 }  // namespace
 
 std::string describe_oracle(const oracle::OracleConfig& oc) {

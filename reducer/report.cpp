@@ -18,17 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string secs(double s) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%.3f s", s);
-  return buf;
-}
-
-std::string num(double v) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string secs(double s) { return format_seconds(s); }
+std::string num(double v) { return format_number(v); }
 
 std::string join_flags(const std::vector<std::string>& flags) {
   std::string out;

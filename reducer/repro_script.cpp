@@ -5,6 +5,7 @@
 // decides from the markers whether the symptom shows, and kills the group.
 #include <cstring>
 
+#include "reducer/describe.hpp"
 #include "reducer/report.hpp"
 
 namespace minrepro::report {
@@ -240,11 +241,7 @@ std::string words(const std::vector<std::string>& v) {
   return out;
 }
 
-std::string seconds(double v) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string seconds(double v) { return format_number(v); }
 
 std::string symptom_text(const oracle::OracleConfig& oc) {
   switch (oc.kind) {
