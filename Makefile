@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 PACKAGES := cmake make g++ libclang-14-dev libboost1.81-dev libtomlplusplus-dev doctest-dev \
-            elfutils clang-format clang python3 cvise creduce
+            elfutils clang-format clang lld python3 cvise creduce
 
 .PHONY: all deps build demo test clean
 

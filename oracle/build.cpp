@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -118,6 +119,21 @@ Status Builder::prepare() {
     return Error{"cannot build the exit probe with '" + toolchain_.cxx + "': " +
                  (r.err.empty() ? r.describe_end() : r.err.substr(0, r.err.find('\n'))) +
                  " (check the compiler and --cxxflags)"};
+  // Speed, not semantics: no temporary files between the compiler's stages,
+  // and lld (links a candidate in ~0.08 s instead of bfd's ~0.2 s) when it is
+  // installed, the compiler takes it, and the user chose no linker.
+  fast_flags_ = {"-pipe"};
+  auto chose_linker = [](const std::vector<std::string>& v) {
+    return std::any_of(v.begin(), v.end(), [](const std::string& f) { return f.find("-fuse-ld") != f.npos; });
+  };
+  if (!find_program("ld.lld").empty() && !chose_linker(toolchain_.flags) && !chose_linker(toolchain_.ldflags)) {
+    fs::path main_c = workdir_ / "lld-check.c";
+    std::ofstream(main_c) << "int main(void) { return 0; }\n";
+    if (compile(toolchain_, {"-fuse-ld=lld", "-x", "c", main_c.string(), "-o", (workdir_ / "lld-check").string()},
+                workdir_)
+            .exited_ok())
+      fast_flags_.push_back("-fuse-ld=lld");
+  }
   return Ok{};
 }
 
@@ -142,6 +158,7 @@ BuildResult Builder::build(const std::string& text, const std::string& name) {
   BuildResult b;
   b.binary = dir / "prog";
   std::vector<std::string> args = toolchain_.flags;
+  args.insert(args.end(), fast_flags_.begin(), fast_flags_.end());
   if (auto header = pch_.header_for(text)) args.insert(args.end(), {"-include", header->string()});
   args.insert(args.end(), {src.string(), probe_o_.string(), "-Wl,--wrap=main", "-Wl,--wrap=exit"});
   args.insert(args.end(), toolchain_.ldflags.begin(), toolchain_.ldflags.end());

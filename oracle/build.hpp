@@ -50,6 +50,7 @@ class Builder {
   Toolchain toolchain_;
   std::filesystem::path workdir_;
   std::filesystem::path probe_o_;
+  std::vector<std::string> fast_flags_;  // -pipe, -fuse-ld=lld when it works
   PchCache pch_;
   std::mutex mu_;
   std::map<std::string, BuildResult> cache_;
