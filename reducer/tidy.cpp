@@ -28,7 +28,8 @@ size_t offset_of(const std::string& text, int line, int column) {
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 }  // namespace
 
-std::vector<Chunk> warning_fixes(const std::string& text, const std::vector<oracle::Warning>& warnings) {
+std::vector<Chunk> warning_fixes(const std::string& text, const std::vector<oracle::Warning>& warnings,
+                                 bool keep_initializer) {
   std::vector<Chunk> out;
   for (auto& w : warnings) {
     size_t at = offset_of(text, w.line, w.column);
@@ -45,9 +46,15 @@ std::vector<Chunk> warning_fixes(const std::string& text, const std::vector<orac
       end = end == std::string::npos ? text.size() : end + 1;
       std::string line = text.substr(begin, end - begin);
       // Only a line that is one whole declaration: `T name = init;`.
-      if (line.find(';') == line.rfind(';') && line.find(';') != std::string::npos &&
-          line.find('{') == std::string::npos && line.find('}') == std::string::npos)
+      bool one_declaration = line.find(';') == line.rfind(';') && line.find(';') != std::string::npos &&
+                             line.find('{') == std::string::npos && line.find('}') == std::string::npos;
+      if (!one_declaration) continue;
+      if (!keep_initializer) {
         out.push_back({Edit{unsigned(begin), unsigned(end), ""}});
+        continue;
+      }
+      size_t first = text.find_first_not_of(" \t", begin), eq = text.find(" = ", at);
+      if (eq != std::string::npos && eq < end) out.push_back({Edit{unsigned(first), unsigned(eq + 3), ""}});
     }
   }
   return out;

@@ -16,7 +16,9 @@ namespace minrepro::reducer {
 const std::set<std::string>& leftover_warnings();
 
 // One chunk per fixable warning: an unused parameter loses its name, an unused
-// variable's declaration line goes.
-std::vector<Chunk> warning_fixes(const std::string& text, const std::vector<oracle::Warning>& warnings);
+// variable's declaration line goes — or, with `keep_initializer` (for when the
+// initializer has effects the bug needs), only `T name =` goes.
+std::vector<Chunk> warning_fixes(const std::string& text, const std::vector<oracle::Warning>& warnings,
+                                 bool keep_initializer = false);
 
 }  // namespace minrepro::reducer

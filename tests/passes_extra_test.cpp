@@ -295,3 +295,14 @@ TEST_CASE("tidy leaves a declaration sharing its line with other statements alon
   REQUIRE(ws.size() == 1);
   CHECK(warning_fixes(text, ws).empty());
 }
+
+TEST_CASE("tidy keeps an initializer with effects: `T name = f();` becomes `f();`") {
+  std::string text = "int g() { return 1; }\nint main() {\n  int seq = g();\n}\n";
+  auto ws = oracle::warnings_in(warnings_of(text));
+  REQUIRE(ws.size() == 1);
+  auto chunks = warning_fixes(text, ws, true);
+  REQUIRE(chunks.size() == 1);
+  std::string fixed = apply_chunks(text, {&chunks[0]});
+  CHECK(fixed == "int g() { return 1; }\nint main() {\n  g();\n}\n");
+  CHECK(warnings_of(fixed).find("warning:") == std::string::npos);
+}
