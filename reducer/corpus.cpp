@@ -251,7 +251,7 @@ runners::RunSpec reduce_spec(const Options& o, const fs::path& src, const fs::pa
   spec.args.push_back((src / "case.cpp").string());
   spec.deadline_s = o.budget_s + 2 * kStopGrace_s;  // a safety net; the watcher stops it first
   // No limits of its own: the reduction sets its candidates' limits from repro.toml.
-  spec.limits = {.memory_mb = 1L << 23, .cpu_s = 1L << 30, .file_mb = 1L << 20, .processes = 1L << 20,
+  spec.limits = {.memory_mb = 0, .cpu_s = 1L << 30, .file_mb = 1L << 20, .processes = 1L << 20,
                  .output_kb = 8 << 10};
   spec.tick = std::chrono::milliseconds(50);
   return spec;

@@ -132,7 +132,7 @@ struct ChildSetup {
       rlimit r{v, v};
       return setrlimit(what, &r);
     };
-    if (limit(RLIMIT_AS, rlim_t(lim.memory_mb) << 20) || limit(RLIMIT_CPU, lim.cpu_s) ||
+    if ((lim.memory_mb > 0 && limit(RLIMIT_AS, rlim_t(lim.memory_mb) << 20)) || limit(RLIMIT_CPU, lim.cpu_s) ||
         limit(RLIMIT_FSIZE, rlim_t(lim.file_mb) << 20) || limit(RLIMIT_CORE, 0))
       return fail();
     if (spec->sandbox) {

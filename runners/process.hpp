@@ -16,7 +16,7 @@ namespace minrepro::runners {
 using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC on Linux, like the probe
 
 struct Limits {
-  long memory_mb = 2048;  // RLIMIT_AS
+  long memory_mb = 2048;  // RLIMIT_AS; 0: none (our own tools: ASan reserves terabytes of address space)
   long cpu_s = 30;        // RLIMIT_CPU
   long file_mb = 256;     // RLIMIT_FSIZE
   long processes = 256;   // RLIMIT_NPROC (of the uid the program runs as)
