@@ -246,7 +246,8 @@ std::optional<CaseResult> cached(const Options& o, const CaseResult& id) {
 runners::RunSpec reduce_spec(const Options& o, const fs::path& src, const fs::path& out) {
   runners::RunSpec spec;
   spec.program = "/proc/self/exe";
-  spec.args = {"--summary", (out / "reduce.summary.json").string(), "-o", (out / "case.min.cpp").string()};
+  spec.args = {"--summary", (out / "reduce.summary.json").string(), "-o", (out / "case.min.cpp").string(),
+               "--report", (out / "report").string()};
   if (o.jobs) spec.args.insert(spec.args.end(), {"-j", std::to_string(o.jobs)});
   spec.args.push_back((src / "case.cpp").string());
   spec.deadline_s = o.budget_s + 2 * kStopGrace_s;  // a safety net; the watcher stops it first
@@ -264,6 +265,7 @@ CaseResult reduce_case(const Options& o, CaseResult r, bool& user_stop) {
   std::error_code ec;
   fs::create_directories(out, ec);
   for (auto* stale : {"result.json", "case.min.cpp", "reduce.summary.json"}) fs::remove(out / stale, ec);
+  fs::remove_all(out / "report", ec);
 
   runners::RunSpec spec = reduce_spec(o, src, out);
   bool budget_hit = false;

@@ -216,11 +216,14 @@ TEST_CASE("corpus: reduce all, then cached; shards and merge; no-longer-reproduc
     CAPTURE(name);
     CHECK(c.at("status") == "reduced");
     CHECK(c.at("oracle") == "exit-hang");
-    CHECK(c.at("rate") == "5/5");
+    CHECK(c.at("rate") == "10/10");
     CHECK(c.at("final_tokens").as_int64() < c.at("original_tokens").as_int64());
     CHECK(c.at("budget_hit") == false);
     CHECK(fs::exists(out / name / "case.min.cpp"));
-    CHECK(slurp(out / name / "reduce.log").find("confirmed: reproduced 5/5") != std::string::npos);
+    CHECK(slurp(out / name / "reduce.log").find("confirmed: reproduced 10/10") != std::string::npos);
+    // the bug-report bundle of the result, per case
+    CHECK(slurp(out / name / "report" / "report.md").find("**Diagnosis:**") != std::string::npos);
+    CHECK(fs::exists(out / name / "report" / "repro.sh"));
   }
   CHECK(std::string(case_entry(s1, "local-worker").at("signature").as_string()).find("main-locals") !=
         std::string::npos);

@@ -79,7 +79,7 @@ TEST_CASE("reduce: a small case shrinks, keeps the bug, compiles cleanly, input 
   CHECK(min.size() * 2 < std::string(kCase).size());
   CHECK(min.find("join") != std::string::npos);
   CHECK(min.find("Logger") == std::string::npos);
-  CHECK(r.err.find("confirmed: reproduced 5/5") != std::string::npos);
+  CHECK(r.err.find("confirmed: reproduced 10/10") != std::string::npos);
   // Valid C++ without -w: compiles warning-free, and `reduce check` still reproduces it.
   auto cc = runners::run([&] {
     runners::RunSpec s;
