@@ -44,6 +44,9 @@ std::optional<std::string> quiet_key(pid_t pgid) {
   return key;
 }
 
+// The oracles about how a process exits: they need the main-end markers.
+bool is_exit_kind(Kind k) { return k == Kind::ExitHang || k == Kind::DelayedExit; }
+
 std::string phase_of(const std::vector<Marker>& markers) {
   bool end = false;
   for (auto& m : markers) {
@@ -170,7 +173,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
       probe.start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(start.time_since_epoch()).count();
     }
     probe.update(ev, oc.exit_begins);
-    bool exit_kind = oc.kind == Kind::ExitHang || oc.kind == Kind::DelayedExit;
+    bool exit_kind = is_exit_kind(oc.kind);
     if (!exit_kind || !ev.exit_began) {
       if (now < oc.timeout) return false;
       if (oc.kind == Kind::Hang) {
@@ -305,7 +308,7 @@ Verdict Oracle::check_script(const std::string& text, const CheckOptions& option
 }
 
 std::vector<Warning> Oracle::warnings(const std::string& text) {
-  bool exit_kind = config_.oracle.kind == Kind::ExitHang || config_.oracle.kind == Kind::DelayedExit;
+  bool exit_kind = is_exit_kind(config_.oracle.kind);
   std::string source = exit_kind ? instrumented(text) : text;
   return warnings_in(builder_->build(source, file_name_).diagnostics);
 }
@@ -314,7 +317,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   if (config_.oracle.kind == Kind::Script) return check_script(text, options);
   ++stats_.checks;
   Verdict v;
-  bool exit_kind = config_.oracle.kind == Kind::ExitHang || config_.oracle.kind == Kind::DelayedExit;
+  bool exit_kind = is_exit_kind(config_.oracle.kind);
   std::string source = text;
   if (exit_kind || precheck_) {
     auto t0 = Clock::now();
