@@ -165,6 +165,17 @@ TEST_CASE("expressions: operands, conditionals, parentheses and literals") {
   for (auto& x : c) CHECK(x.find("int g = 5;") != std::string::npos);  // not in a body
 }
 
+TEST_CASE("expressions: a call by one of its arguments") {
+  std::string src = "struct O { int get(const char*, int d) { return d; } };\n"
+                    "int id(int x) { return x; }\n"
+                    "int f(O& o) { return o.get(\"k\", 3) + id(4); }\n";
+  auto c = candidates(simplify_expressions, src);
+  std::string head = src.substr(0, src.find("int f"));
+  CHECK(has(c, head + "int f(O& o) { return 3 + id(4); }\n"));
+  CHECK(has(c, head + "int f(O& o) { return \"k\" + id(4); }\n"));
+  CHECK(has(c, head + "int f(O& o) { return o.get(\"k\", 3) + 4; }\n"));
+}
+
 TEST_CASE("expressions: macros are left alone, largest first") {
   std::string src = "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + a * 3; }\n";
   auto c = candidates(simplify_expressions, src);

@@ -5,6 +5,7 @@
 //   (e)         -> e
 //   42          -> 0 | 1          (integer literals other than 0 and 1)
 //   "text"      -> ""             (keeping an encoding prefix; raw strings skipped)
+//   f(a, b)     -> a | b          (a call by one of its arguments)
 //   f(...)      -> true | false   (a call of type bool; 0 | 1 for integer types;
 //                                  {} for class types, e.g. an argument)
 // Expressions overlapping a macro expansion are skipped: their extents point
@@ -57,10 +58,14 @@ struct Walker {
     chunks.push_back({{r->begin, r->end, prefix + "\"\""}});
   }
 
-  // A call whose value is all that matters becomes a constant of its type.
+  // A call whose value is all that matters becomes a constant of its type, or
+  // one of its arguments (a wrapper, a lookup with a default: `get("k", 3)` -> 3).
   void call(CXCursor c) {
     auto r = range(c);
     if (!r) return;
+    std::vector<CXCursor> args;
+    for (int i = 0, n = clang_Cursor_getNumArguments(c); i < n; ++i) args.push_back(clang_Cursor_getArgument(c, i));
+    by_parts(c, args);
     CXTypeKind k = clang_getCanonicalType(clang_getCursorType(c)).kind;
     if (k == CXType_Bool) {
       for (const char* v : {"true", "false"}) chunks.push_back({{r->begin, r->end, v}});
