@@ -1,5 +1,7 @@
 #include "oracle/evidence.hpp"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <map>
@@ -25,7 +27,14 @@ std::vector<Marker> parse_markers(const std::string& text, pid_t pid, long long 
 
 std::string Signature::describe() const {
   if (empty()) return "(none)";
-  return primitive + " in " + phase + ", other threads " + others;
+  std::string out = primitive + " in " + phase + ", other threads " + others;
+  for (size_t i = 0; i < waits.size(); ++i) out += (i ? ", " : " (") + waits[i] + (i + 1 == waits.size() ? ")" : "");
+  return out;
+}
+
+bool Signature::matches(const Signature& original) const {
+  if (phase != original.phase || primitive != original.primitive || others != original.others) return false;
+  return std::includes(original.waits.begin(), original.waits.end(), waits.begin(), waits.end());
 }
 
 std::string primitive_of(const ThreadView& t) {
@@ -77,9 +86,15 @@ Signature make_signature(const std::string& phase, pid_t exiting_tid, const std:
     }
     if (t.sample.state == 'Z') continue;
     any_other = true;
-    if (t.sample.wait == runners::Wait::Running || t.progressed) any_running = true;
-    else if (t.sample.wait == runners::Wait::Timed) any_timed = true;
+    if (t.sample.wait == runners::Wait::Running || t.progressed) {
+      any_running = true;
+      continue;
+    }
+    if (t.sample.wait == runners::Wait::Timed) any_timed = true;
+    s.waits.push_back(primitive_of(t));
   }
+  std::sort(s.waits.begin(), s.waits.end());
+  s.waits.erase(std::unique(s.waits.begin(), s.waits.end()), s.waits.end());
   if (any_other) s.others = any_running ? "running" : any_timed ? "sleeping" : "blocked";
   s.primitive = exiting ? primitive_of(*exiting) : "gone";
   return s;

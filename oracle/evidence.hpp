@@ -27,13 +27,20 @@ struct ThreadView {
 };
 
 // Same bug, not another: the blocking primitive on the exiting thread, where it
-// sits, and whether the other threads are blocked or running.
+// sits, whether the other threads are blocked or running, and what the waiting
+// ones wait in.
 struct Signature {
   std::string phase;      // main-locals | exit-handlers | before-exit
   std::string primitive;  // join, mutex, condvar, future, sleep, read, waitpid, poll, running, ...
   std::string others;     // none | blocked | sleeping | running
+  std::vector<std::string> waits;  // the primitives other threads wait in (not running), sorted, unique
   bool empty() const { return primitive.empty(); }
   bool operator==(const Signature&) const = default;
+  // A candidate shows the original's bug: the same primitive, phase and others,
+  // and its waiting threads wait only in primitives the original's did (a
+  // reduction may drop a bystander thread, not turn a worker blocked on a
+  // future into one parked on a condition variable).
+  bool matches(const Signature& original) const;
   std::string describe() const;
 };
 

@@ -268,7 +268,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   if (!ev.threads.empty()) {
     ev.signature = make_signature(phase, ev.exit_tid ? ev.exit_tid : ev.run.pid, ev.threads);
     if (ev.reproduced && options.expect && !options.expect->empty() && oc.signature &&
-        !(ev.signature == *options.expect)) {
+        !ev.signature.matches(*options.expect)) {
       ev.reproduced = false;
       ev.why = "shows another bug: " + ev.signature.describe() + " (expected " + options.expect->describe() + ")";
     }

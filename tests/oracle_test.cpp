@@ -225,6 +225,42 @@ TEST_CASE("the signature guard rejects another bug") {
   CHECK(other.why.find("another bug") != std::string::npos);
 }
 
+TEST_CASE("the signature guard: the joined thread must wait in what the original's waited in") {
+  // The same join in a static destructor, but the worker now waits on a
+  // future instead of a condition variable: another deadlock.
+  const char* future_worker = R"(
+#include <future>
+#include <thread>
+struct Worker {
+  std::promise<void> p;
+  std::thread t{[f = p.get_future()] { f.wait(); }};
+  ~Worker() { t.join(); }
+} worker;
+int main() { return 0; }
+)";
+  auto original = check(short_config(Kind::ExitHang), kGlobalJoin);
+  REQUIRE(original.reproduced);
+  CHECK(original.signature.waits == std::vector<std::string>{"condvar"});
+  CHECK(original.signature.describe() == "join in exit-handlers, other threads blocked (condvar)");
+  CheckOptions opts;
+  opts.expect = &original.signature;
+  auto other = check(short_config(Kind::ExitHang), future_worker, opts);
+  CHECK_FALSE(other.reproduced);
+  CHECK(other.why.find("blocked (future)") != std::string::npos);
+  CHECK(check(short_config(Kind::ExitHang), kGlobalJoin, opts).reproduced);
+}
+
+TEST_CASE("Signature::matches: a bystander may go, a new kind of wait may not") {
+  Signature original{"exit-handlers", "join", "blocked", {"condvar", "poll"}};
+  CHECK(original.matches(original));
+  CHECK(Signature{"exit-handlers", "join", "blocked", {"condvar"}}.matches(original));
+  CHECK_FALSE(Signature{"exit-handlers", "join", "blocked", {"future"}}.matches(original));
+  CHECK_FALSE(Signature{"exit-handlers", "join", "blocked", {"condvar", "future"}}.matches(original));
+  CHECK_FALSE(Signature{"main-locals", "join", "blocked", {"condvar"}}.matches(original));
+  CHECK_FALSE(Signature{"exit-handlers", "join", "running", {"condvar"}}.matches(original));
+  CHECK(Signature{"exit-handlers", "sleep", "none", {}}.describe() == "sleep in exit-handlers, other threads none");
+}
+
 TEST_CASE("allowed_warnings: a candidate with a new kind of warning is rejected before it runs") {
   Config c = short_config(Kind::ExitHang);
   c.toolchain.flags.insert(c.toolchain.flags.end(), {"-Wall", "-Wextra"});
