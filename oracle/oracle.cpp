@@ -166,7 +166,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   };
 
   auto watch = [&](pid_t pid, Clock::time_point start) -> bool {
-    if (cancelled_) return ev.why = "cancelled", true;
+    if (cancelled_ || (options.abandon && *options.abandon)) return ev.why = "cancelled", true;
     double now = seconds_since(start);
     if (probe.pid == 0) {
       probe.pid = pid;
@@ -331,6 +331,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     }
     if (exit_kind) source = std::move(ins.text);
   }
+  if (options.abandon && *options.abandon) return v.why = "cancelled", v;
   v.build = builder_->build(source, file_name_);
   if (v.build.cached) ++stats_.build_cache_hits;
   else ++stats_.builds, stats_.build_us += long(v.build.seconds * 1e6);
@@ -351,7 +352,8 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
       }
   int n = options.runs ? options.runs : config_.oracle.runs;
   int k = options.min_hits ? options.min_hits : config_.oracle.min_hits;
-  for (int i = 0; i < n && !cancelled_; ++i) {
+  auto abandoned = [&] { return cancelled_ || (options.abandon && *options.abandon); };
+  for (int i = 0; i < n && !abandoned(); ++i) {
     RunEvidence ev = run_binary(v.build.binary, options);
     ++v.runs;
     ++stats_.runs;
@@ -361,7 +363,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     v.evidence.push_back(std::move(ev));
     if (options.stop_when_decided && (v.hits >= k || v.hits + (n - i - 1) < k)) break;
   }
-  v.reproduced = v.hits >= k && !cancelled_;
+  v.reproduced = v.hits >= k && !abandoned();
   v.why = v.evidence.empty() ? "cancelled" : v.evidence.back().why;
   return v;
 }

@@ -55,6 +55,8 @@ struct CheckOptions {
   // When set, a candidate whose compiler warnings include a kind not in this
   // set is rejected before it runs (broken code such as `(';', pos)`).
   const std::set<std::string>* allowed_warnings = nullptr;
+  // When it turns true the check stops at the next tick (not reproduced).
+  const std::atomic<bool>* abandon = nullptr;
 };
 
 // Where the time goes, summed over every check (thread-safe counters).

@@ -46,6 +46,9 @@ void ThreadPool::submit(std::function<void()> task) {
 Engine::Engine(Test test, int jobs)
     : test_(std::move(test)), jobs_(std::max(1, jobs)), pool_(std::max(1, jobs)) {}
 
+Engine::Engine(std::function<bool(const std::string&)> test, int jobs)
+    : Engine([t = std::move(test)](const std::string& c, const std::atomic<bool>&) { return t(c); }, jobs) {}
+
 Engine::Done Engine::wait_one(PassStats& stats) {
   std::unique_lock l(done_mu_);
   done_cv_.wait(l, [this] { return !done_.empty(); });
@@ -55,7 +58,8 @@ Engine::Done Engine::wait_one(PassStats& stats) {
   --inflight_;
   ++stats.tests;
   ++total_tests_;
-  if (!stopped_) {
+  if (d.abandoned) ++abandoned_;
+  if (!stopped_ && !d.abandoned) {
     std::lock_guard c(cache_mu_);
     cache_[d.key] = d.interesting;
   }
@@ -88,6 +92,8 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
     // wins exactly as in a sequential scan. After a success the groups tested
     // against the old text are stale (their verdicts still fill the cache).
     int generation = 0;
+    // Raised when a success makes the tests in flight stale: they stop at once.
+    auto stale = std::make_shared<std::atomic<bool>>(false);
     std::map<size_t, bool> results;           // group -> verdict, current generation
     std::map<size_t, std::string> candidate;  // group -> text under test
     size_t g = 0, next = 0;
@@ -107,11 +113,12 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
       }
       ++inflight_;
       candidate[k] = c;
-      pool_.submit([this, k, generation, c = std::move(c), key = std::move(key)] {
-        bool ok = !stopped_ && test_(c);
+      pool_.submit([this, k, generation, stale, c = std::move(c), key = std::move(key)] {
+        bool ok = !stopped_ && !*stale && test_(c, *stale);
+        bool abandoned = !ok && *stale;
         {
           std::lock_guard l(done_mu_);
-          done_.push_back({k, generation, key, ok});
+          done_.push_back({k, generation, key, ok, abandoned});
         }
         done_cv_.notify_one();
       });
@@ -131,6 +138,8 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
         ++stats.accepted;
         on_improve(best);
         ++generation;
+        stale->store(true);
+        stale = std::make_shared<std::atomic<bool>>(false);
         results.clear();
         candidate.clear();
         next = g + 1;

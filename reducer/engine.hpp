@@ -17,8 +17,10 @@
 
 namespace minrepro::reducer {
 
-// Must be thread-safe: called from `jobs` threads at once.
-using Test = std::function<bool(const std::string& candidate)>;
+// Must be thread-safe: called from `jobs` threads at once. `abandoned` turns
+// true when the verdict is no longer wanted (another candidate won meanwhile):
+// a test may then stop early and return false; that verdict is not cached.
+using Test = std::function<bool(const std::string& candidate, const std::atomic<bool>& abandoned)>;
 
 struct PassStats {
   std::string name;
@@ -52,6 +54,7 @@ class ThreadPool {
 class Engine {
  public:
   Engine(Test test, int jobs);
+  Engine(std::function<bool(const std::string&)> test, int jobs);
   // Returns the smallest interesting text reachable by applying chunks;
   // `on_improve` sees every accepted text (to write it out at once).
   std::string reduce(const std::string& text, const std::vector<Chunk>& chunks, PassStats& stats,
@@ -70,6 +73,7 @@ class Engine {
     int generation;
     std::string key;
     bool interesting;
+    bool abandoned;  // stopped because it was stale: not a verdict
   };
   // Waits for one finished test, caches its verdict and counts it.
   Done wait_one(PassStats& stats);
@@ -85,6 +89,10 @@ class Engine {
   std::condition_variable done_cv_;
   std::deque<Done> done_;
   int inflight_ = 0;  // engine thread only
+  std::atomic<long> abandoned_{0};
+
+ public:
+  long total_abandoned() const { return abandoned_; }
 };
 
 }  // namespace minrepro::reducer

@@ -66,7 +66,7 @@ void print_summary(const std::vector<PassStats>& stats, double total_s) {
 }
 
 // --stats: where the time went.
-void print_time_breakdown(const oracle::OracleStats& s, long pchs, double total_s, int jobs) {
+void print_time_breakdown(const oracle::OracleStats& s, long pchs, long stale, double total_s, int jobs) {
   auto sec = [](long us) { return double(us) / 1e6; };
   double busy = sec(s.parse_us) + sec(s.build_us) + sec(s.run_us);
   std::fprintf(stderr, "\nwhere the time went (summed over %d jobs; wall %.1fs, %.1f core-seconds available):\n",
@@ -79,6 +79,7 @@ void print_time_breakdown(const oracle::OracleStats& s, long pchs, double total_
   std::fprintf(stderr, "  running           %7.1fs  (%ld runs, %ld decided early from /proc)\n", sec(s.run_us),
                s.runs.load(), s.early_verdicts.load());
   std::fprintf(stderr, "  idle cores/other  %7.1fs\n", std::max(0.0, total_s * jobs - busy));
+  std::fprintf(stderr, "  stale tests       %ld stopped early (another candidate won while they ran)\n", stale);
 }
 
 }  // namespace
@@ -188,8 +189,9 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   // seen in the corpus reproduces 2 times in 5) then gets through about 1% of
   // the time instead of 16% with one re-run. Most candidates fail the first
   // check, so this costs little.
-  auto test = [&](const std::string& candidate) {
+  auto test = [&](const std::string& candidate, const std::atomic<bool>* abandon = nullptr) {
     oracle::CheckOptions co;
+    co.abandon = abandon;
     co.stop_when_decided = true;
     co.expect = oc.signature ? &expect : nullptr;
     co.backtraces = oc.signature;
@@ -204,7 +206,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     return oracle.check(candidate, again).reproduced;
   };
   int jobs = o.config.reduce.jobs > 0 ? o.config.reduce.jobs : std::max(1u, std::thread::hardware_concurrency());
-  reducer::Engine engine(test, jobs);
+  reducer::Engine engine([&](const std::string& c, const std::atomic<bool>& stale) { return test(c, &stale); }, jobs);
   g_engine = &engine;
 
   reducer::ProgressState ps;
@@ -294,7 +296,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   sum.tests = engine.total_tests(), sum.oracle_runs = oracle.stats().runs;
   g_engine = nullptr;
   if (interrupted() || engine.stopped()) {
-    if (o.stats) print_time_breakdown(oracle.stats(), oracle.pchs_built(), seconds_since(start), jobs);
+    if (o.stats) print_time_breakdown(oracle.stats(), oracle.pchs_built(), engine.total_abandoned(), seconds_since(start), jobs);
     std::cerr << "reduce: interrupted; the best result so far is in " << o.output.string() << "\n";
     return kInterrupted;
   }
@@ -331,7 +333,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   sum.confirmed_hits = vf.hits, sum.confirmed_runs = vf.runs, sum.oracle_runs = oracle.stats().runs;
   double total = seconds_since(start);
   if (!o.quiet) print_summary(stats, total);
-  if (o.stats) print_time_breakdown(oracle.stats(), oracle.pchs_built(), total, jobs);
+  if (o.stats) print_time_breakdown(oracle.stats(), oracle.pchs_built(), engine.total_abandoned(), total, jobs);
   size_t tokens = reducer::count_tokens(current);
   std::cerr << "reduced " << o.input.string() << ": " << ps.original_tokens << " -> " << tokens << " tokens, "
             << input->size() << " -> " << current.size() << " bytes, " << engine.total_tests() << " tests in "

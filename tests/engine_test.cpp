@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "reducer/engine.hpp"
 
@@ -17,7 +19,8 @@ std::vector<Chunk> char_chunks(const std::string& text) {
   return out;
 }
 
-std::string run_engine(const std::string& text, Test test, int jobs, PassStats* stats_out = nullptr) {
+std::string run_engine(const std::string& text, std::function<bool(const std::string&)> test, int jobs,
+                       PassStats* stats_out = nullptr) {
   Engine engine(std::move(test), jobs);
   PassStats stats;
   std::string improved;
@@ -78,6 +81,32 @@ TEST_CASE("the verdict cache answers repeated candidates") {
   CHECK(calls == first);  // all answered from the cache
   CHECK(again.cache_hits > 0);
   CHECK(again.tests == 0);
+}
+
+TEST_CASE("a success stops the stale tests in flight") {
+  // Interesting when 'c' stays. With 2 jobs a slow candidate runs beside each
+  // winner; it is told to stop (and does) when the winner is accepted.
+  std::atomic<int> stopped_early{0};
+  Test test = [&](const std::string& s, const std::atomic<bool>& abandoned) {
+    bool ok = s.find('c') != std::string::npos;
+    if (ok) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both tests are running by now
+    else
+      for (int i = 0; i < 200; ++i) {  // a slow rejection: up to 2 s
+        if (abandoned) {
+          ++stopped_early;
+          return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    return ok;
+  };
+  Engine engine(test, 2);
+  PassStats stats;
+  std::string text = "abcdef";
+  auto out = engine.reduce(text, char_chunks(text), stats, [](const std::string&) {});
+  CHECK(out == "c");
+  CHECK(stopped_early > 0);
+  CHECK(engine.total_abandoned() == stopped_early);
 }
 
 TEST_CASE("apply_chunks drops nested and overlapping edits") {
