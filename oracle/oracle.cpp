@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -353,19 +356,75 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   int n = options.runs ? options.runs : config_.oracle.runs;
   int k = options.min_hits ? options.min_hits : config_.oracle.min_hits;
   auto abandoned = [&] { return cancelled_ || (options.abandon && *options.abandon); };
-  for (int i = 0; i < n && !abandoned(); ++i) {
-    RunEvidence ev = run_binary(v.build.binary, options);
+  auto record = [&](RunEvidence ev) {
     ++v.runs;
     ++stats_.runs;
     stats_.early_verdicts += ev.early;
     stats_.run_us += long(ev.run.wall_s * 1e6);
     if (ev.reproduced && ++v.hits == 1) v.signature = ev.signature;
     v.evidence.push_back(std::move(ev));
-    if (options.stop_when_decided && (v.hits >= k || v.hits + (n - i - 1) < k)) break;
+  };
+  if (options.concurrent_runs && n > 1) {
+    for (auto& ev : concurrent_runs(v.build.binary, options, n, k))
+      if (ev.run.started || !ev.why.empty()) record(std::move(ev));  // not the ones never started
+  } else {
+    for (int i = 0; i < n && !abandoned(); ++i) {
+      record(run_binary(v.build.binary, options));
+      if (options.stop_when_decided && (v.hits >= k || v.hits + (n - i - 1) < k)) break;
+    }
   }
   v.reproduced = v.hits >= k && !abandoned();
   v.why = v.evidence.empty() ? "cancelled" : v.evidence.back().why;
+  if (options.concurrent_runs)  // the last in index order may be one stopped as decided
+    for (auto& ev : v.evidence)
+      if (ev.reproduced == v.reproduced && ev.why != "cancelled") {
+        v.why = ev.why;
+        break;
+      }
   return v;
+}
+
+namespace {
+constexpr int kMaxConcurrentRuns = 4;
+}
+
+std::vector<RunEvidence> Oracle::concurrent_runs(const fs::path& binary, const CheckOptions& options, int n, int k) {
+  std::atomic<bool> stop{false};  // decided (with stop_when_decided), or abandoned by the caller
+  CheckOptions each = options;
+  each.abandon = &stop;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<RunEvidence> out(n);
+  int finished = 0, hits = 0;
+  std::atomic<int> next{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < std::min(n, kMaxConcurrentRuns); ++w)
+    threads.emplace_back([&] {
+      for (int i; (i = next++) < n;) {
+        if (stop) {  // decided: the rest are not started
+          std::lock_guard l(mu);
+          ++finished;
+          continue;
+        }
+        RunEvidence ev = run_binary(binary, each);
+        std::lock_guard l(mu);
+        hits += ev.reproduced;
+        out[i] = std::move(ev);
+        ++finished;
+        if (options.stop_when_decided && (hits >= k || hits + (n - finished) < k)) stop = true;
+        cv.notify_all();
+      }
+    });
+  {
+    std::unique_lock l(mu);
+    while (finished < n) {
+      cv.wait_for(l, std::chrono::milliseconds(10));
+      if (finished >= n) break;
+      if (cancelled_ || (options.abandon && *options.abandon)) stop = true;
+    }
+  }
+  for (auto& t : threads) t.join();
+  return out;
 }
 
 }  // namespace minrepro::oracle

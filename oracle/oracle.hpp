@@ -57,6 +57,9 @@ struct CheckOptions {
   const std::set<std::string>* allowed_warnings = nullptr;
   // When it turns true the check stops at the next tick (not reproduced).
   const std::atomic<bool>* abandon = nullptr;
+  // Start all runs at once (they mostly sleep or block); with
+  // stop_when_decided the rest are stopped once k-of-n is settled.
+  bool concurrent_runs = false;
 };
 
 // Where the time goes, summed over every check (thread-safe counters).
@@ -96,6 +99,8 @@ class Oracle {
  private:
   Oracle(Config config, std::string file_name, std::filesystem::path workdir);
   RunEvidence run_binary(const std::filesystem::path& binary, const CheckOptions& options);
+  std::vector<RunEvidence> concurrent_runs(const std::filesystem::path& binary, const CheckOptions& options, int n,
+                                           int k);
   Verdict check_script(const std::string& text, const CheckOptions& options);
 
   Config config_;

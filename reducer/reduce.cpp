@@ -203,6 +203,9 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     // The first run saw the whole delayed exit; the re-runs only need to see
     // exit last past min_delay with the same signature.
     again.early_delay = true;
+    // At once: the runs mostly block or sleep, and a re-run under different
+    // load than the first run is a better test for a race.
+    again.concurrent_runs = true;
     return oracle.check(candidate, again).reproduced;
   };
   int jobs = o.config.reduce.jobs > 0 ? o.config.reduce.jobs : std::max(1u, std::thread::hardware_concurrency());

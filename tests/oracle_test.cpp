@@ -250,6 +250,30 @@ int main() { return 0; }
   CHECK(check(short_config(Kind::ExitHang), kGlobalJoin, opts).reproduced);
 }
 
+TEST_CASE("concurrent runs: all at once, the same verdicts as one after another") {
+  CheckOptions opts;
+  opts.runs = 4;
+  opts.min_hits = 4;
+  opts.stop_when_decided = true;
+  opts.concurrent_runs = true;
+  auto hang = check(short_config(Kind::ExitHang), kGlobalJoin, opts);
+  CHECK(hang.reproduced);
+  CHECK(hang.runs == 4);
+  CHECK(hang.hits == 4);
+  CHECK(hang.signature.primitive == "join");
+  auto clean = check(short_config(Kind::ExitHang), kClean, opts);
+  CHECK_FALSE(clean.reproduced);
+  CHECK(clean.hits == 0);
+  CHECK(clean.runs >= 1);
+  CHECK(clean.why.find("ended") != std::string::npos);
+  // A caller that no longer wants the verdict stops all of them.
+  std::atomic<bool> abandon{true};
+  opts.abandon = &abandon;
+  auto gone = check(short_config(Kind::ExitHang), kGlobalJoin, opts);
+  CHECK_FALSE(gone.reproduced);
+  CHECK(gone.runs == 0);
+}
+
 TEST_CASE("Signature::matches: a bystander may go, a new kind of wait may not") {
   Signature original{"exit-handlers", "join", "blocked", {"condvar", "poll"}};
   CHECK(original.matches(original));
