@@ -106,6 +106,15 @@ std::optional<Range> extent(CXCursor c) {
   return out;
 }
 
+std::vector<Range> macro_expansions(CXTranslationUnit tu) {
+  std::vector<Range> out;
+  children(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {
+    if (clang_getCursorKind(c) == CXCursor_MacroExpansion && in_main_file(c))
+      if (auto r = extent(c)) out.push_back(*r);
+  });
+  return out;
+}
+
 std::string spelling(CXCursor c) {
   CXString s = clang_getCursorSpelling(c);
   std::string out = clang_getCString(s);

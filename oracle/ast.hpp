@@ -57,6 +57,8 @@ Parser& thread_parser(const std::vector<std::string>& compiler_flags, bool detai
 // The cursor's extent as main-file byte offsets; nullopt when any end lies in
 // another file or only inside a macro definition.
 std::optional<Range> extent(CXCursor c);
+// Where macros are expanded in the main file (needs a detailed parse).
+std::vector<Range> macro_expansions(CXTranslationUnit tu);
 std::string spelling(CXCursor c);
 bool in_main_file(CXCursor c);
 

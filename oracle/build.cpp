@@ -56,6 +56,16 @@ std::string BuildResult::first_errors(int max_lines) const {
   return out;
 }
 
+namespace {
+// "file:line:column: <severity> ...": the line and column before position `at`.
+void location_before(const std::string& line, size_t at, int& l, int& c) {
+  auto c2 = line.rfind(':', at - 1), c1 = c2 == std::string::npos || c2 == 0 ? std::string::npos : line.rfind(':', c2 - 1);
+  if (c1 == std::string::npos) return;
+  l = std::atoi(line.c_str() + c1 + 1);
+  c = std::atoi(line.c_str() + c2 + 1);
+}
+}  // namespace
+
 std::vector<Warning> warnings_in(const std::string& diagnostics) {
   std::vector<Warning> out;
   std::istringstream in(diagnostics);
@@ -66,14 +76,21 @@ std::vector<Warning> warnings_in(const std::string& diagnostics) {
     Warning warning;
     warning.kind = line.substr(open + 2, line.size() - open - 3);
     warning.text = line;
-    // file:line:column: warning: ...
-    auto c2 = line.rfind(':', w - 1), c1 = c2 == std::string::npos ? c2 : line.rfind(':', c2 - 1);
-    if (c1 != std::string::npos) {
-      warning.line = std::atoi(line.c_str() + c1 + 1);
-      warning.column = std::atoi(line.c_str() + c2 + 1);
-    }
+    location_before(line, w, warning.line, warning.column);
     out.push_back(std::move(warning));
   }
+  return out;
+}
+
+std::vector<unsigned> error_lines(const std::string& diagnostics) {
+  std::vector<unsigned> out;
+  std::istringstream in(diagnostics);
+  for (std::string line; std::getline(in, line);)
+    if (auto e = line.find(": error: "); e != std::string::npos) {
+      int l = 0, c = 0;
+      location_before(line, e, l, c);
+      if (l > 0) out.push_back(unsigned(l));
+    }
   return out;
 }
 

@@ -34,6 +34,8 @@ struct Warning {
   std::string kind, text;
 };
 std::vector<Warning> warnings_in(const std::string& diagnostics);
+// The lines (of the compiled file) that the compiler's errors point at.
+std::vector<unsigned> error_lines(const std::string& diagnostics);
 
 class Builder {
  public:

@@ -135,6 +135,42 @@ bool Oracle::clang_accepts(const std::string& text) {
   return !instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags).parse_errors;
 }
 
+namespace {
+// An empty file beside a run dir that the unprivileged candidate may write.
+fs::path shared_file(const fs::path& path) {
+  std::ofstream(path).flush();
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_write |
+                            fs::perms::group_write | fs::perms::others_read | fs::perms::group_read);
+  return path;
+}
+}  // namespace
+
+Observation Oracle::observe(const std::string& source, const std::string& env_name) {
+  Observation out;
+  BuildResult b = builder_->build(source, file_name_);
+  out.diagnostics = b.diagnostics;
+  if (!b.ok) return out;
+  out.built = true;
+  fs::path dir = runners::make_run_dir(workdir_ / "runs", true);
+  fs::path file = shared_file(dir.string() + ".out");
+  runners::RunSpec spec;
+  spec.program = b.binary;
+  spec.cwd = dir;
+  spec.remove_cwd = true;
+  spec.sandbox = true;
+  spec.limits = config_.limits;
+  spec.env = {env_name + "=" + file.string()};
+  spec.deadline_s = config_.oracle.timeout + config_.oracle.hang_after;
+  runners::run(spec, [&](pid_t, Clock::time_point) { return cancelled_.load(); });
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out.text = ss.str();
+  std::error_code ec;
+  fs::remove(file, ec);
+  return out;
+}
+
 RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& options) {
   const OracleConfig& oc = config_.oracle;
   RunEvidence ev;
@@ -148,10 +184,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   // The probe file lives beside the run dir (which the runner removes), made
   // writable for the unprivileged candidate.
   ProbeReader probe;
-  probe.path = dir.string() + ".probe";
-  std::ofstream(probe.path).flush();
-  fs::permissions(probe.path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_write |
-                                  fs::perms::group_write | fs::perms::others_read | fs::perms::group_read);
+  probe.path = shared_file(dir.string() + ".probe");
   spec.env = {"MINREPRO_PROBE=" + probe.path.string()};
   // A backstop only: the watcher decides, and takes its evidence before any kill.
   spec.deadline_s = oc.timeout + (oc.kind == Kind::ExitHang ? oc.hang_after : 0) + 2.0;

@@ -69,6 +69,13 @@ struct OracleStats {
   std::atomic<long> parse_us{0}, build_us{0}, run_us{0};
 };
 
+// What a program wrote to the file named by an environment variable in one run.
+struct Observation {
+  bool built = false;
+  std::string diagnostics;  // the compiler's, when it did not build
+  std::string text;         // the file's contents
+};
+
 class Oracle {
  public:
   // Prepares the toolchain and a private work directory (removed on destruction).
@@ -85,6 +92,9 @@ class Oracle {
   // Reject candidates libclang cannot parse before invoking the compiler. Only
   // sound when libclang accepts the original (no compiler-specific extensions).
   void enable_precheck(bool on) { precheck_ = on; }
+  // Builds `source` as it is and runs it once, sandboxed, to the timeout, with
+  // `env_name` naming a fresh file it may write (e.g. values it saw).
+  Observation observe(const std::string& source, const std::string& env_name);
   // Whether libclang parses `text` without errors.
   bool clang_accepts(const std::string& text);
   const OracleStats& stats() const { return stats_; }

@@ -29,7 +29,7 @@ using PassFn = std::vector<Chunk> (*)(const PassInput&);
 
 struct PassInfo {
   const char* name;
-  PassFn fn;
+  PassFn fn;  // null for a step reduce.cpp drives itself (values)
   bool late;  // a slow fallback: only when the other passes found nothing in a round
   const char* description;
 };

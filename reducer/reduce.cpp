@@ -16,6 +16,7 @@
 #include "reducer/report.hpp"
 #include "reducer/session.hpp"
 #include "reducer/tidy.hpp"
+#include "reducer/values.hpp"
 #include "reducer/tokens.hpp"
 #include "runners/process.hpp"
 
@@ -241,6 +242,35 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     current = engine.reduce(current, chunks, stats[i], on_improve);
     stats[i].tokens_removed += long(tokens_before) - long(reducer::count_tokens(current));
   };
+  // The values step (reducer/values.hpp): one instrumented build and run show
+  // which integer and bool expressions were constant; the engine then tries
+  // them as literals. A compile error in the instrumented build (a constant
+  // expression context) drops the sites on that line and tries again.
+  auto values_step = [&](PassStats& st) {
+    ps.pass = st.name;
+    progress.update(ps, true);
+    ++st.rounds;
+    CXTranslationUnit tu = ast::thread_parser(o.config.toolchain.flags, true).parse(parse_path, current);
+    auto sites = reducer::value_sites({current, tu});
+    std::set<unsigned> skip;
+    oracle::Observation seen;
+    for (int attempt = 0; attempt < 4 && !sites.empty() && !engine.stopped(); ++attempt) {
+      seen = oracle.observe(reducer::instrument_values(current, sites, skip), "MINREPRO_VALUES");
+      if (seen.built) break;
+      size_t known = skip.size();
+      for (auto line : oracle::error_lines(seen.diagnostics)) skip.insert(line);
+      if (skip.size() == known) break;
+    }
+    if (!seen.built) return false;
+    auto chunks = reducer::value_chunks(sites, reducer::parse_values(seen.text), skip);
+    if (chunks.empty()) return false;
+    std::string before = current;
+    size_t tokens_before = reducer::count_tokens(current);
+    current = engine.reduce(current, chunks, st, on_improve);
+    st.tokens_removed += long(tokens_before) - long(reducer::count_tokens(current));
+    return current != before;
+  };
+  int values_left = 3;  // a value may add bytes (n -> 12u): a count, not the size, bounds the rounds it starts
   for (int round = 1; round <= 50 && !engine.stopped(); ++round) {
     size_t before = current.size();
     for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
@@ -248,8 +278,14 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     if (current.size() < before) continue;
     // The AST passes are stuck: let the slow text fallbacks try, then go on while they find something.
     for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
-      if ((*passes)[i].late) run_pass(i);
-    if (current.size() >= before) break;
+      if ((*passes)[i].late && (*passes)[i].fn) run_pass(i);
+    if (current.size() < before) continue;
+    // Still stuck: constants seen at run time may free what computed them.
+    bool freed = false;
+    for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
+      if (!(*passes)[i].fn && values_left > 0 && oc.kind != oracle::Kind::Script)
+        --values_left, freed = values_step(stats[i]);
+    if (!freed) break;
   }
 
   // Tidy: remove the unused parameters and variables the reduction left.

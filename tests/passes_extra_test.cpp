@@ -12,6 +12,7 @@
 #include "reducer/pass.hpp"
 #include "reducer/tidy.hpp"
 #include "reducer/tokens.hpp"
+#include "reducer/values.hpp"
 
 using namespace minrepro;
 using namespace minrepro::reducer;
@@ -316,4 +317,65 @@ TEST_CASE("tidy keeps an initializer with effects: `T name = f();` becomes `f();
   std::string fixed = apply_chunks(text, {&chunks[0]});
   CHECK(fixed == "int g() { return 1; }\nint main() {\n  g();\n}\n");
   CHECK(warnings_of(fixed).find("warning:") == std::string::npos);
+}
+
+// ---- values ----
+
+TEST_CASE("values: the instrumented program runs, reports its constants, and each becomes a literal") {
+  std::string src = R"(#include <cstdlib>
+#include <string>
+struct Config { int attempts = 0; bool verbose = false; unsigned width = 0; };
+static int parse(const std::string& s) { return std::atoi(s.c_str()); }
+int main() {
+  Config c;
+  c.attempts = parse("4");
+  c.verbose = parse("1") > 0;
+  c.width = 7;
+  int total = 0, neg = -3;
+  for (int i = 0; i < c.attempts; ++i) total += i;
+  if (c.verbose && c.width == 7u) total += neg;
+  return total == 3 ? 0 : 1;
+}
+)";
+  test::TempDir dir;
+  auto path = dir.write("case.cpp", src);
+  CXTranslationUnit tu = ast::thread_parser({"-std=c++17"}, true).parse(path, src);
+  auto sites = value_sites({src, tu});
+  REQUIRE(!sites.empty());
+  // Build and run the instrumented program for real.
+  std::string inst = instrument_values(src, sites, {});
+  auto ipath = dir.write("inst.cpp", inst);
+  auto values = dir.path / "values.txt";
+  std::string cmd = "g++ -std=c++17 -Wall -Wextra -Werror -o '" + (dir.path / "prog").string() + "' '" +
+                    ipath.string() + "' && MINREPRO_VALUES='" + values.string() + "' '" + (dir.path / "prog").string() + "'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  auto seen = parse_values(test::slurp(values));
+  auto chunks = value_chunks(sites, seen, {});
+  std::vector<std::string> cands;
+  for (auto& c : chunks) cands.push_back(apply_chunks(src, {&c}));
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string want = src;
+    want.replace(want.find(from), from.size(), to);
+    return has(cands, want);
+  };
+  CHECK(replaced("i < c.attempts", "i < 4"));                   // a member read, constant
+  CHECK(replaced("c.attempts = parse(\"4\")", "c.attempts = 4"));  // a call
+  CHECK(replaced("if (c.verbose &&", "if (true &&"));           // a bool
+  CHECK(replaced("c.width == 7u", "7u == 7u"));                // unsigned keeps its type
+  CHECK(replaced("total += neg", "total += (-3)"));            // negative, parenthesized
+  for (auto& c : cands) CHECK(c.find("total += 0") == std::string::npos);  // `i` changes: no literal
+  // A site the compiler rejects in the instrumented build is left out by its line.
+  unsigned width_line = 0;
+  for (auto& s : sites)
+    if (src.compare(s.range.begin, 7, "c.width") == 0) width_line = s.line;
+  REQUIRE(width_line > 0);
+  auto without = value_chunks(sites, seen, {width_line});
+  CHECK(without.size() < chunks.size());
+  CHECK(instrument_values(src, sites, {width_line}).find("__repro_value(") != std::string::npos);
+}
+
+TEST_CASE("values: error lines come from the compiler's diagnostics") {
+  auto lines = oracle::error_lines("case.cpp:12:5: error: expected ';'\ncase.cpp:3:1: warning: x [-Wunused]\n"
+                                   "case.cpp:40:2: error: no member\n");
+  CHECK(lines == std::vector<unsigned>{12, 40});
 }

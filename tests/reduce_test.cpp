@@ -93,6 +93,45 @@ TEST_CASE("reduce: a small case shrinks, keeps the bug, compiles cleanly, input 
   CHECK(check.out.find("signature: join in exit-handlers") != std::string::npos);
 }
 
+TEST_CASE("reduce: the values step frees what computed a constant (delayed-exit)") {
+  // The delay needs attempts = 4, parsed at run time; the default gives 300 ms,
+  // under min_delay. No text pass can remove the parse; `i < 4` can.
+  const char* src = R"(#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+static int attempts = 2;
+
+static void flush() {
+  for (int i = 0; i < attempts; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(150));
+}
+
+int main() {
+  attempts = std::stoi(std::string("4"));
+  std::atexit(flush);
+  return 0;
+}
+)";
+  TempDir d;
+  auto input = d.write("case.cpp", src);
+  auto run_with = [&](const std::string& passes) {
+    return runners::run(reduce_spec({"--oracle", "delayed-exit", "--min-delay", "0.5", "-j", "2", "--passes", passes,
+                                     "-o", (d.path / (passes + ".cpp")).string(), input.string()}));
+  };
+  auto without = run_with("statements");
+  INFO(without.err);
+  CHECK(without.exit_code == 0);
+  CHECK(slurp(d.path / "statements.cpp").find("stoi") != std::string::npos);
+  auto with = run_with("statements,values");
+  INFO(with.err);
+  CHECK(with.exit_code == 0);
+  std::string min = slurp(d.path / "statements,values.cpp");
+  CHECK(min.find("stoi") == std::string::npos);
+  CHECK(min.find("i < 4") != std::string::npos);
+  CHECK(with.err.find("confirmed: reproduced 10/10") != std::string::npos);
+}
+
 TEST_CASE("reduce: a case that does not reproduce is refused with exit 2") {
   TempDir d;
   auto input = d.write("ok.cpp", "int main() { return 0; }\n");

@@ -107,20 +107,11 @@ struct Walker {
   }
 };
 
-std::vector<ast::Range> macro_expansions(CXTranslationUnit tu) {
-  std::vector<ast::Range> out;
-  ast::children(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {
-    if (clang_getCursorKind(c) == CXCursor_MacroExpansion && ast::in_main_file(c))
-      if (auto r = ast::extent(c)) out.push_back(*r);
-  });
-  return out;
-}
-
 }  // namespace
 
 std::vector<Chunk> simplify_expressions(const PassInput& in) {
   if (!in.tu) return {};
-  Walker w{in.text, macro_expansions(in.tu), {}};
+  Walker w{in.text, ast::macro_expansions(in.tu), {}};
   ast::children(clang_getTranslationUnitCursor(in.tu), [&](CXCursor c) {
     if (ast::in_main_file(c)) w.visit(c, false);
   });

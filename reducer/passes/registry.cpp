@@ -14,6 +14,8 @@ const std::vector<PassInfo>& all_passes() {
 #define MINREPRO_PASS(name, fn, late, desc) {name, fn, late, desc},
 #include "reducer/passes/passes.def"
 #undef MINREPRO_PASS
+      // Not a text pass: it needs a run of the program (reducer/values.hpp); reduce.cpp drives it.
+      {"values", nullptr, true, "replace an expression by the constant it had at run time"},
   };
   return list;
 }

@@ -1,0 +1,137 @@
+#include "reducer/values.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <sstream>
+
+namespace minrepro::reducer {
+
+namespace {
+
+bool value_type(CXCursor c, bool& is_bool) {
+  switch (clang_getCanonicalType(clang_getCursorType(c)).kind) {
+    case CXType_Bool: is_bool = true; return true;
+    case CXType_Short: case CXType_UShort: case CXType_Int: case CXType_UInt: case CXType_Long:
+    case CXType_ULong: case CXType_LongLong: case CXType_ULongLong: is_bool = false; return true;
+    default: return false;  // characters read better as themselves; enums need their names
+  }
+}
+
+// Defined at the top of the observed build. `seen` keeps the file short: the
+// first 8 values of a site tell whether it is constant.
+const char* kRecorder = R"rec(#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <type_traits>
+#include <utility>
+static void __repro_value_put(unsigned id, const char* s) {
+  static std::FILE* f = [] {
+    const char* p = std::getenv("MINREPRO_VALUES");
+    std::FILE* f = p ? std::fopen(p, "a") : nullptr;
+    if (f) std::setvbuf(f, nullptr, _IONBF, 0);
+    return f;
+  }();
+  static unsigned char seen[1u << 16];
+  if (!f || id >= sizeof seen || __atomic_fetch_add(&seen[id], 1, __ATOMIC_RELAXED) >= 8) return;
+  std::fprintf(f, "%u %s\n", id, s);
+}
+template <class T> static T&& __repro_value(unsigned id, T&& v) {
+  using U = std::remove_cv_t<std::remove_reference_t<T>>;
+  if constexpr (std::is_same_v<U, bool>) {
+    __repro_value_put(id, v ? "true" : "false");
+  } else if constexpr (std::is_signed_v<U>) {
+    char buf[32];
+    long long x = static_cast<long long>(v);
+    std::snprintf(buf, sizeof buf, x < INT_MIN || x > INT_MAX ? "%lldLL" : x < 0 ? "(%lld)" : "%lld", x);
+    __repro_value_put(id, buf);
+  } else {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%lluu", static_cast<unsigned long long>(v));
+    __repro_value_put(id, buf);
+  }
+  return std::forward<T>(v);
+}
+)rec";
+
+}  // namespace
+
+std::vector<ValueSite> value_sites(const PassInput& in) {
+  std::vector<ValueSite> out;
+  if (!in.tu) return out;
+  auto macros = ast::macro_expansions(in.tu);
+  std::function<void(CXCursor, bool)> visit = [&](CXCursor c, bool in_body) {
+    CXCursorKind k = clang_getCursorKind(c);
+    in_body = in_body || k == CXCursor_CompoundStmt;
+    bool is_bool = false;
+    if (in_body && (k == CXCursor_CallExpr || k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) &&
+        value_type(c, is_bool))
+      if (auto r = ast::extent(c); r && !r->empty() &&
+                                   std::none_of(macros.begin(), macros.end(), [&](const ast::Range& m) {
+                                     return m.begin < r->end && r->begin < m.end;
+                                   })) {
+        unsigned line, col, off;
+        CXFile file;
+        clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &file, &line, &col, &off);
+        out.push_back({*r, line, is_bool});
+      }
+    ast::children(c, [&](CXCursor kid) {
+      if (ast::in_main_file(kid)) visit(kid, in_body);
+    });
+  };
+  ast::children(clang_getTranslationUnitCursor(in.tu), [&](CXCursor c) {
+    if (ast::in_main_file(c)) visit(c, false);
+  });
+  return out;
+}
+
+std::string instrument_values(const std::string& text, const std::vector<ValueSite>& sites,
+                              const std::set<unsigned>& skip_lines) {
+  // Openings and closings per offset: at one offset, ranges that end close
+  // first (the innermost first), then ranges that begin open (the outermost first).
+  struct Mark {
+    unsigned offset;
+    int order;  // closings before openings; among them, by nesting
+    std::string text;
+  };
+  std::vector<Mark> marks;
+  for (size_t i = 0; i < sites.size(); ++i) {
+    const ValueSite& s = sites[i];
+    if (skip_lines.count(s.line)) continue;
+    int len = int(s.range.end - s.range.begin);
+    marks.push_back({s.range.begin, (1 << 30) - len, "__repro_value(" + std::to_string(i) + "u, "});
+    marks.push_back({s.range.end, len, ")"});
+  }
+  std::stable_sort(marks.begin(), marks.end(), [](const Mark& a, const Mark& b) {
+    return a.offset != b.offset ? a.offset < b.offset : a.order < b.order;
+  });
+  std::string out = kRecorder + std::string("#line 1\n");
+  unsigned pos = 0;
+  for (auto& m : marks) {
+    out.append(text, pos, m.offset - pos);
+    out += m.text;
+    pos = m.offset;
+  }
+  out.append(text, pos, std::string::npos);
+  return out;
+}
+
+std::map<size_t, std::set<std::string>> parse_values(const std::string& file) {
+  std::map<size_t, std::set<std::string>> out;
+  std::istringstream in(file);
+  size_t id;
+  std::string value;
+  while (in >> id >> value) out[id].insert(value);
+  return out;
+}
+
+std::vector<Chunk> value_chunks(const std::vector<ValueSite>& sites,
+                                const std::map<size_t, std::set<std::string>>& seen,
+                                const std::set<unsigned>& skip_lines) {
+  std::vector<Chunk> out;
+  for (auto& [id, values] : seen)
+    if (id < sites.size() && values.size() == 1 && !skip_lines.count(sites[id].line))
+      out.push_back({{sites[id].range.begin, sites[id].range.end, *values.begin()}});
+  return out;
+}
+
+}  // namespace minrepro::reducer
