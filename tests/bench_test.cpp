@@ -48,4 +48,15 @@ TEST_CASE("bench/compare --quick runs minrepro, C-Vise and C-Reduce and writes t
   CHECK(json.find("\"rows\"") != std::string::npos);
   CHECK(json.find("\"totals\"") != std::string::npos);
   for (auto* t : tools) CHECK(json.find(std::string("\"tool\": \"") + t + "\"") != std::string::npos);
+
+  // --resume keeps every row and runs nothing that is already there.
+  auto again = runners::run(test::tool_spec(MINREPRO_SOURCE_DIR "/bench/compare",
+                                            {"--quick", "--budget", "20", "--reduce", MINREPRO_REDUCE_BINARY,
+                                             "--out", out.path.string(), "--resume"}));
+  INFO(again.err);
+  REQUIRE(again.exited_ok());
+  CHECK(again.err.find("quick: minrepro: kept from") != std::string::npos);
+  CHECK(again.err.find("quick: cvise ...") == std::string::npos);
+  CHECK(table_rows(slurp(out.path / "compare.md")) == rows);
+  CHECK(slurp(out.path / "compare.md").find("Totals over the 1 cases every tool ran:") != std::string::npos);
 }
