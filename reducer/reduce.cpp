@@ -276,16 +276,18 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
       if (!(*passes)[i].late) run_pass(i);
     if (current.size() < before) continue;
-    // The AST passes are stuck: let the slow text fallbacks try, then go on while they find something.
-    for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
-      if ((*passes)[i].late && (*passes)[i].fn) run_pass(i);
-    if (current.size() < before) continue;
-    // Still stuck: constants seen at run time may free what computed them.
+    // The AST passes are stuck. First the cheap values step (one build and
+    // run): constants seen at run time may free what computed them, and the
+    // AST passes go again.
     bool freed = false;
     for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
       if (!(*passes)[i].fn && values_left > 0 && oc.kind != oracle::Kind::Script)
         --values_left, freed = values_step(stats[i]);
-    if (!freed) break;
+    if (freed) continue;
+    // Then the slow text fallbacks, and go on while they find something.
+    for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
+      if ((*passes)[i].late && (*passes)[i].fn) run_pass(i);
+    if (current.size() >= before) break;
   }
 
   // Tidy: remove the unused parameters and variables the reduction left.
