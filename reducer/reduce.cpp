@@ -336,11 +336,14 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   progress.finish();
   sum.tests = engine.total_tests(), sum.oracle_runs = oracle.stats().runs;
   g_engine = nullptr;
-  if (interrupted() || engine.stopped()) {
-    if (o.stats) print_time_breakdown(oracle.stats(), oracle.pchs_built(), engine.total_abandoned(), seconds_since(start), jobs);
-    std::cerr << "reduce: interrupted; the best result so far is in " << o.output.string() << "\n";
+  auto stop_interrupted = [&](const std::string& what) {
+    sum.oracle_runs = oracle.stats().runs;
+    if (o.stats)
+      print_time_breakdown(oracle.stats(), oracle.pchs_built(), engine.total_abandoned(), seconds_since(start), jobs);
+    std::cerr << "reduce: interrupted" << what << " is in " << o.output.string() << "\n";
     return kInterrupted;
-  }
+  };
+  if (interrupted() || engine.stopped()) return stop_interrupted("; the best result so far");
 
   // Confirm: the result must reproduce the same bug at the original's rate. A
   // deterministic original needs 10 of 10: an edit can turn the bug into a
@@ -371,6 +374,8 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       }
     }
   }
+  // Interrupted while confirming: the result stands, unconfirmed.
+  if (interrupted()) return stop_interrupted(" while confirming; the result (not confirmed)");
   sum.confirmed_hits = vf.hits, sum.confirmed_runs = vf.runs, sum.oracle_runs = oracle.stats().runs;
   double total = seconds_since(start);
   if (!o.quiet) print_summary(stats, total);
