@@ -151,14 +151,8 @@ Observation Oracle::observe(const std::string& source, const std::string& env_na
   out.diagnostics = b.diagnostics;
   if (!b.ok) return out;
   out.built = true;
-  fs::path dir = runners::make_run_dir(workdir_ / "runs", true);
-  fs::path file = shared_file(dir.string() + ".out");
-  runners::RunSpec spec;
-  spec.program = b.binary;
-  spec.cwd = dir;
-  spec.remove_cwd = true;
-  spec.sandbox = true;
-  spec.limits = config_.limits;
+  runners::RunSpec spec = candidate_spec(b.binary);
+  fs::path file = shared_file(spec.cwd.string() + ".out");
   spec.env = {env_name + "=" + file.string()};
   spec.deadline_s = config_.oracle.timeout + config_.oracle.hang_after;
   runners::run(spec, [&](pid_t, Clock::time_point) { return cancelled_.load(); });
@@ -171,20 +165,28 @@ Observation Oracle::observe(const std::string& source, const std::string& env_na
   return out;
 }
 
-RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& options) {
-  const OracleConfig& oc = config_.oracle;
-  RunEvidence ev;
-  fs::path dir = runners::make_run_dir(workdir_ / "runs", true);
+runners::RunSpec Oracle::candidate_spec(const fs::path& binary) const {
   runners::RunSpec spec;
   spec.program = binary;
-  spec.cwd = dir;
+  spec.cwd = runners::make_run_dir(workdir_ / "runs", true);
   spec.remove_cwd = true;
   spec.sandbox = true;
   spec.limits = config_.limits;
+  return spec;
+}
+
+bool Oracle::abandoned(const CheckOptions& options) const {
+  return cancelled_ || (options.abandon && *options.abandon);
+}
+
+RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& options) {
+  const OracleConfig& oc = config_.oracle;
+  RunEvidence ev;
+  runners::RunSpec spec = candidate_spec(binary);
   // The probe file lives beside the run dir (which the runner removes), made
   // writable for the unprivileged candidate.
   ProbeReader probe;
-  probe.path = shared_file(dir.string() + ".probe");
+  probe.path = shared_file(spec.cwd.string() + ".probe");
   spec.env = {"MINREPRO_PROBE=" + probe.path.string()};
   // A backstop only: the watcher decides, and takes its evidence before any kill.
   spec.deadline_s = oc.timeout + (oc.kind == Kind::ExitHang ? oc.hang_after : 0) + 2.0;
@@ -202,7 +204,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   };
 
   auto watch = [&](pid_t pid, Clock::time_point start) -> bool {
-    if (cancelled_ || (options.abandon && *options.abandon)) return ev.why = "cancelled", true;
+    if (abandoned(options)) return ev.why = "cancelled", true;
     double now = seconds_since(start);
     if (probe.pid == 0) {
       probe.pid = pid;
@@ -367,7 +369,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     }
     if (exit_kind) source = std::move(ins.text);
   }
-  if (options.abandon && *options.abandon) return v.why = "cancelled", v;
+  if (abandoned(options)) return v.why = "cancelled", v;
   v.build = builder_->build(source, file_name_);
   if (v.build.cached) ++stats_.build_cache_hits;
   else ++stats_.builds, stats_.build_us += long(v.build.seconds * 1e6);
@@ -388,7 +390,6 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
       }
   int n = options.runs ? options.runs : config_.oracle.runs;
   int k = options.min_hits ? options.min_hits : config_.oracle.min_hits;
-  auto abandoned = [&] { return cancelled_ || (options.abandon && *options.abandon); };
   auto record = [&](RunEvidence ev) {
     ++v.runs;
     ++stats_.runs;
@@ -398,15 +399,14 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     v.evidence.push_back(std::move(ev));
   };
   if (options.concurrent_runs && n > 1) {
-    for (auto& ev : concurrent_runs(v.build.binary, options, n, k))
-      if (ev.run.started || !ev.why.empty()) record(std::move(ev));  // not the ones never started
+    for (auto& ev : concurrent_runs(v.build.binary, options, n, k)) record(std::move(ev));
   } else {
-    for (int i = 0; i < n && !abandoned(); ++i) {
+    for (int i = 0; i < n && !abandoned(options); ++i) {
       record(run_binary(v.build.binary, options));
       if (options.stop_when_decided && (v.hits >= k || v.hits + (n - i - 1) < k)) break;
     }
   }
-  v.reproduced = v.hits >= k && !abandoned();
+  v.reproduced = v.hits >= k && !abandoned(options);
   v.why = v.evidence.empty() ? "cancelled" : v.evidence.back().why;
   if (options.concurrent_runs)  // the last in index order may be one stopped as decided
     for (auto& ev : v.evidence)
@@ -427,7 +427,7 @@ std::vector<RunEvidence> Oracle::concurrent_runs(const fs::path& binary, const C
   each.abandon = &stop;
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<RunEvidence> out(n);
+  std::vector<std::optional<RunEvidence>> out(n);  // empty: never started (decided first)
   int finished = 0, hits = 0;
   std::atomic<int> next{0};
   std::vector<std::thread> threads;
@@ -453,11 +453,14 @@ std::vector<RunEvidence> Oracle::concurrent_runs(const fs::path& binary, const C
     while (finished < n) {
       cv.wait_for(l, std::chrono::milliseconds(10));
       if (finished >= n) break;
-      if (cancelled_ || (options.abandon && *options.abandon)) stop = true;
+      if (abandoned(options)) stop = true;
     }
   }
   for (auto& t : threads) t.join();
-  return out;
+  std::vector<RunEvidence> ran;
+  for (auto& ev : out)
+    if (ev) ran.push_back(std::move(*ev));
+  return ran;
 }
 
 }  // namespace minrepro::oracle

@@ -108,6 +108,10 @@ class Oracle {
 
  private:
   Oracle(Config config, std::string file_name, std::filesystem::path workdir);
+  // A sandboxed run of a candidate binary in a fresh run dir (spec.cwd).
+  runners::RunSpec candidate_spec(const std::filesystem::path& binary) const;
+  // Ctrl-C, or the caller no longer wants this check's verdict.
+  bool abandoned(const CheckOptions& options) const;
   RunEvidence run_binary(const std::filesystem::path& binary, const CheckOptions& options);
   std::vector<RunEvidence> concurrent_runs(const std::filesystem::path& binary, const CheckOptions& options, int n,
                                            int k);

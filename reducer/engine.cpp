@@ -90,7 +90,8 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
     // Pipelined speculation: `jobs` groups in flight, each tested against the
     // current best; results are consumed in group order, so the first success
     // wins exactly as in a sequential scan. After a success the groups tested
-    // against the old text are stale (their verdicts still fill the cache).
+    // against the old text are stale: those still running are told to stop
+    // (their verdicts are not cached); those already done still fill the cache.
     int generation = 0;
     // Raised when a success makes the tests in flight stale: they stop at once.
     auto stale = std::make_shared<std::atomic<bool>>(false);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -231,26 +232,30 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   std::vector<PassStats> stats(passes->size());
   for (size_t i = 0; i < passes->size(); ++i) stats[i].name = (*passes)[i].name;
   auto parse_path = oracle.workdir() / "parse" / o.input.filename();
-  auto run_pass = [&](size_t i) {
-    ps.pass = (*passes)[i].name;
+  // A pass's (or step's) round: its chunks through the engine; whether the text changed.
+  auto start_round = [&](PassStats& st) {
+    ps.pass = st.name;
     progress.update(ps, true);
-    CXTranslationUnit tu = ast::thread_parser(o.config.toolchain.flags, true).parse(parse_path, current);
-    auto chunks = (*passes)[i].fn({current, tu});
-    ++stats[i].rounds;
-    if (chunks.empty()) return;
-    size_t tokens_before = reducer::count_tokens(current);
-    current = engine.reduce(current, chunks, stats[i], on_improve);
-    stats[i].tokens_removed += long(tokens_before) - long(reducer::count_tokens(current));
+    ++st.rounds;
+    return ast::thread_parser(o.config.toolchain.flags, true).parse(parse_path, current);
+  };
+  auto reduce_with = [&](const std::vector<reducer::Chunk>& chunks, PassStats& st) {
+    if (chunks.empty()) return false;
+    std::string before = current;
+    current = engine.reduce(current, chunks, st, on_improve);
+    st.tokens_removed += long(reducer::count_tokens(before)) - long(reducer::count_tokens(current));
+    return current != before;
+  };
+  auto run_pass = [&](size_t i) {
+    CXTranslationUnit tu = start_round(stats[i]);
+    reduce_with((*passes)[i].fn({current, tu}), stats[i]);
   };
   // The values step (reducer/values.hpp): one instrumented build and run show
   // which integer and bool expressions were constant; the engine then tries
   // them as literals. A compile error in the instrumented build (a constant
   // expression context) drops the sites on that line and tries again.
   auto values_step = [&](PassStats& st) {
-    ps.pass = st.name;
-    progress.update(ps, true);
-    ++st.rounds;
-    CXTranslationUnit tu = ast::thread_parser(o.config.toolchain.flags, true).parse(parse_path, current);
+    CXTranslationUnit tu = start_round(st);
     auto sites = reducer::value_sites({current, tu});
     std::set<unsigned> skip;
     oracle::Observation seen;
@@ -261,15 +266,12 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       for (auto line : oracle::error_lines(seen.diagnostics)) skip.insert(line);
       if (skip.size() == known) break;
     }
-    if (!seen.built) return false;
-    auto chunks = reducer::value_chunks(sites, reducer::parse_values(seen.text), skip);
-    if (chunks.empty()) return false;
-    std::string before = current;
-    size_t tokens_before = reducer::count_tokens(current);
-    current = engine.reduce(current, chunks, st, on_improve);
-    st.tokens_removed += long(tokens_before) - long(reducer::count_tokens(current));
-    return current != before;
+    return seen.built && reduce_with(reducer::value_chunks(sites, reducer::parse_values(seen.text), skip), st);
   };
+  // The values step is the pass list's entry without a text function.
+  auto values = std::find_if(passes->begin(), passes->end(), [](const PassInfo& p) { return !p.fn; });
+  std::optional<size_t> values_pass;
+  if (values != passes->end() && oc.kind != oracle::Kind::Script) values_pass = size_t(values - passes->begin());
   int values_left = 3;  // a value may add bytes (n -> 12u): a count, not the size, bounds the rounds it starts
   for (int round = 1; round <= 50 && !engine.stopped(); ++round) {
     size_t before = current.size();
@@ -279,11 +281,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     // The AST passes are stuck. First the cheap values step (one build and
     // run): constants seen at run time may free what computed them, and the
     // AST passes go again.
-    bool freed = false;
-    for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
-      if (!(*passes)[i].fn && values_left > 0 && oc.kind != oracle::Kind::Script)
-        --values_left, freed = values_step(stats[i]);
-    if (freed) continue;
+    if (values_pass && values_left-- > 0 && !engine.stopped() && values_step(stats[*values_pass])) continue;
     // Then the slow text fallbacks, and go on while they find something.
     for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
       if ((*passes)[i].late && (*passes)[i].fn) run_pass(i);
@@ -318,10 +316,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       auto chunks = reducer::warning_fixes(current, oracle.warnings(current), round % 2 == 1);
       ++tidy.rounds;
       if (chunks.empty()) break;
-      std::string before = current;
-      current = engine.reduce(current, chunks, tidy, on_improve);
-      tidy.tokens_removed += long(reducer::count_tokens(before)) - long(reducer::count_tokens(current));
-      if (current == before && round > 0) break;
+      if (!reduce_with(chunks, tidy) && round > 0) break;
     }
   }
   if (!engine.stopped()) {
