@@ -1,6 +1,7 @@
 // `reduce corpus DIR --out OUT`: every case DIR/<name>/case.cpp reduced by a
 // child `reduce` (this binary) in name order, one at a time, each with a time
-// budget; unchanged cases skipped; a summary after every case.
+// budget; unchanged cases skipped, a case cut short resumed from its best; a
+// summary after every case.
 #include "reducer/corpus.hpp"
 
 #include <signal.h>
@@ -230,24 +231,41 @@ CaseResult identify(const Options& o, const std::string& name, const std::string
   return r;
 }
 
-// The previous result when nothing changed since it was reduced. Only a
-// reduction is reused: a case that failed or stopped reproducing runs again.
-std::optional<CaseResult> cached(const Options& o, const CaseResult& id) {
+// The previous result of the same input and config, with its output file.
+std::optional<CaseResult> previous(const Options& o, const CaseResult& id) {
   auto prev = read_case_result(o.out / id.name / "result.json");
-  if (!prev || prev->status != "reduced" || prev->input_hash != id.input_hash ||
-      prev->config_hash != id.config_hash || prev->tool_hash != id.tool_hash ||
+  if (!prev || prev->input_hash != id.input_hash || prev->config_hash != id.config_hash ||
       !fs::exists(o.out / id.name / "case.min.cpp"))
     return std::nullopt;
-  prev->status = "cached";
   return *prev;
 }
 
+// The previous result when nothing changed since it was reduced. Only a
+// finished reduction is reused: a case that failed or stopped reproducing runs
+// again, and one cut short by the budget or Ctrl-C goes on (`unfinished`).
+std::optional<CaseResult> cached(const CaseResult& id, std::optional<CaseResult> prev) {
+  if (!prev || prev->status != "reduced" || prev->budget_hit || prev->tool_hash != id.tool_hash)
+    return std::nullopt;
+  prev->status = "cached";
+  return prev;
+}
+
+// A reduction cut short, which the next run resumes from its best (`reduce
+// --resume` re-checks that file and starts from the input if it no longer
+// reproduces): a nightly budget then adds up over nights.
+std::optional<CaseResult> unfinished(std::optional<CaseResult> prev) {
+  if (!prev || !((prev->status == "reduced" && prev->budget_hit) || prev->status == "interrupted"))
+    return std::nullopt;
+  return prev;
+}
+
 // This very binary (even if rebuilt meanwhile), reducing one case into OUT/<name>/.
-runners::RunSpec reduce_spec(const Options& o, const fs::path& src, const fs::path& out) {
+runners::RunSpec reduce_spec(const Options& o, const fs::path& src, const fs::path& out, bool resume) {
   runners::RunSpec spec;
   spec.program = "/proc/self/exe";
   spec.args = {"--summary", (out / "reduce.summary.json").string(), "-o", (out / "case.min.cpp").string(),
                "--report", (out / "report").string()};
+  if (resume) spec.args.push_back("--resume");
   if (o.jobs) spec.args.insert(spec.args.end(), {"-j", std::to_string(o.jobs)});
   spec.args.push_back((src / "case.cpp").string());
   spec.deadline_s = o.budget_s + 2 * kStopGrace_s;  // a safety net; the watcher stops it first
@@ -258,16 +276,18 @@ runners::RunSpec reduce_spec(const Options& o, const fs::path& src, const fs::pa
   return spec;
 }
 
-// A child `reduce` with the budget; `user_stop` on Ctrl-C.
-CaseResult reduce_case(const Options& o, CaseResult r, bool& user_stop) {
+// A child `reduce` with the budget, going on from `resumed` when given;
+// `user_stop` on Ctrl-C.
+CaseResult reduce_case(const Options& o, CaseResult r, const std::optional<CaseResult>& resumed, bool& user_stop) {
   fs::path src = o.dir / r.name, out = o.out / r.name;
   r.produced_at = now_utc();
   std::error_code ec;
   fs::create_directories(out, ec);
-  for (auto* stale : {"result.json", "case.min.cpp", "reduce.summary.json"}) fs::remove(out / stale, ec);
+  for (auto* stale : {"result.json", "reduce.summary.json"}) fs::remove(out / stale, ec);
+  if (!resumed) fs::remove(out / "case.min.cpp", ec);
   fs::remove_all(out / "report", ec);
 
-  runners::RunSpec spec = reduce_spec(o, src, out);
+  runners::RunSpec spec = reduce_spec(o, src, out, resumed.has_value());
   bool budget_hit = false;
   std::optional<runners::Clock::time_point> sent;
   auto budget = std::chrono::duration<double>(o.budget_s);
@@ -297,6 +317,10 @@ CaseResult reduce_case(const Options& o, CaseResult r, bool& user_stop) {
     r.message = !run.started         ? run.describe_end()
                 : !last_error(run.err).empty() ? last_error(run.err)
                                                : "reduce ended without a summary (" + run.describe_end() + ")";
+  }
+  if (resumed) {
+    r.resumed = resumed->resumed + 1;
+    r.seconds += resumed->seconds, r.tests += resumed->tests, r.oracle_runs += resumed->oracle_runs;
   }
   return r;
 }
@@ -362,11 +386,12 @@ int run_corpus(const std::vector<std::string>& args) {
   for (size_t i = 0; i < mine.size() && !user_stop && !interrupted(); ++i) {
     std::string n = std::to_string(i + 1) + "/" + std::to_string(mine.size());
     CaseResult id = identify(*o, mine[i], s.tool_hash);
-    auto previous = cached(*o, id);
-    if (!previous) note(*o, "[" + n + "] " + mine[i] + ": reducing");
-    CaseResult r = previous ? *previous : reduce_case(*o, id, user_stop);
-    // A stopped case keeps its best output but no result: it runs again next time.
-    if (r.status != "cached" && r.status != "interrupted") write_case_result(o->out / r.name / "result.json", r);
+    auto prev = previous(*o, id);
+    auto done = cached(id, prev);
+    auto resumed = unfinished(prev);
+    if (!done) note(*o, "[" + n + "] " + mine[i] + (resumed ? ": resuming from the best so far" : ": reducing"));
+    CaseResult r = done ? *done : reduce_case(*o, id, resumed, user_stop);
+    if (r.status != "cached") write_case_result(o->out / r.name / "result.json", r);
     s.cases.push_back(r);
     note(*o, "[" + n + "] " + mine[i] + ": " + describe(r));
     write_summary(o->out, s);

@@ -40,9 +40,10 @@ struct CaseResult {
   std::string name, oracle;
   std::string status;  // reduced | cached | no-longer-reproduces | error | timeout | interrupted
   bool budget_hit = false;
+  int resumed = 0;  // earlier runs this result continues (after a budget hit or Ctrl-C)
   long original_tokens = 0, final_tokens = 0, original_bytes = 0, final_bytes = 0;
-  double seconds = 0;
-  long tests = 0, oracle_runs = 0;
+  double seconds = 0;             // over this run and the runs it resumed
+  long tests = 0, oracle_runs = 0;  // likewise
   std::string rate;           // confirmed "5/5"; empty when not confirmed
   std::string original_rate;  // calibration "3/3"
   std::string signature;

@@ -99,6 +99,7 @@ json::object to_json(const CaseResult& r) {
           {"oracle", r.oracle},
           {"status", r.status},
           {"budget_hit", r.budget_hit},
+          {"resumed", r.resumed},
           {"original_tokens", r.original_tokens},
           {"final_tokens", r.final_tokens},
           {"original_bytes", r.original_bytes},
@@ -122,6 +123,7 @@ CaseResult case_from_json(const json::object& o) {
   r.oracle = str(o, "oracle");
   r.status = str(o, "status");
   r.budget_hit = flag(o, "budget_hit");
+  r.resumed = int(whole(o, "resumed"));
   r.original_tokens = whole(o, "original_tokens");
   r.final_tokens = whole(o, "final_tokens");
   r.original_bytes = whole(o, "original_bytes");
@@ -297,6 +299,7 @@ std::string markdown(const Summary& s) {
                              ? "**" + c->status + "**"
                              : c->status;
     if (c->budget_hit) status += " (budget hit)";
+    if (c->resumed) status += " (resumed" + (c->resumed > 1 ? " " + std::to_string(c->resumed) + "×" : "") + ")";
     md << "| `" << cell(c->name) << "` | " << (c->oracle.empty() ? "–" : cell(c->oracle)) << " | " << c->original_tokens << " → "
        << (has_result ? std::to_string(c->final_tokens) : "–") << " | " << fmt_time(c->seconds) << " | " << c->tests
        << " | " << (!c->rate.empty() ? c->rate : c->original_rate.empty() ? "–" : c->original_rate + " (original)")

@@ -182,7 +182,7 @@ void check_schema(const json::object& s) {
                     "budget_s", "jobs", "merged_from", "counts", "cases"})
     CHECK_MESSAGE(s.contains(key), key);
   for (auto& c : s.at("cases").as_array())
-    for (auto* key : {"name", "oracle", "status", "budget_hit", "original_tokens", "final_tokens",
+    for (auto* key : {"name", "oracle", "status", "budget_hit", "resumed", "original_tokens", "final_tokens",
                       "original_bytes", "final_bytes", "seconds", "tests", "oracle_runs", "rate", "original_rate",
                       "signature", "input_hash", "config_hash", "tool_hash", "produced_at", "message"})
       CHECK_MESSAGE(c.as_object().contains(key), key);
@@ -361,9 +361,29 @@ TEST_CASE("corpus: the budget keeps the best so far; Ctrl-C stops the case in fl
   CHECK(fs::exists(out / "atexit-pipe" / "case.min.cpp"));
   CHECK(fs::exists(out / "atexit-pipe" / "result.json"));
   CHECK(case_entry(s, "global-flusher").at("status") == "interrupted");
-  CHECK_FALSE(fs::exists(out / "global-flusher" / "result.json"));  // runs again next time
   CHECK(s.at("cases").as_array().size() == 2);
   CHECK(slurp(out / "summary.md").find("reduced (budget hit)") != std::string::npos);
+
+  // The next run goes on from the best of the case cut short by the budget,
+  // and adds up its time and tests; a finished case is not resumed again.
+  auto again = reduce({"corpus", corpus.string(), "--out", out.string(), "-j", "2"});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("atexit-pipe: resuming from the best so far") != std::string::npos);
+  CHECK(slurp(out / "atexit-pipe" / "reduce.log").find("resuming from") != std::string::npos);
+  json::object s2 = read_json(out / "summary.json");
+  auto& resumed = case_entry(s2, "atexit-pipe");
+  CHECK(resumed.at("status") == "reduced");
+  CHECK(resumed.at("budget_hit") == false);
+  CHECK(resumed.at("resumed") == 1);
+  CHECK(resumed.at("rate") == "10/10");
+  CHECK(resumed.at("seconds").to_number<double>() > first.at("seconds").to_number<double>());
+  CHECK(resumed.at("tests").to_number<long>() >= first.at("tests").to_number<long>());
+  CHECK(resumed.at("final_tokens").to_number<long>() <= first.at("final_tokens").to_number<long>());
+  CHECK(slurp(out / "summary.md").find("reduced (resumed)") != std::string::npos);
+  auto third = reduce({"corpus", corpus.string(), "--out", out.string(), "-j", "2"});
+  CHECK(third.exit_code == 0);
+  for (auto& [name, status] : statuses(out)) CHECK(status == "cached");
 }
 
 TEST_CASE("corpus: bad usage is one line and exit status 2") {
