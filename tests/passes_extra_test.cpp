@@ -177,6 +177,14 @@ TEST_CASE("expressions: a call by one of its arguments") {
   CHECK(has(c, head + "int f(O& o) { return o.get(\"k\", 3) + 4; }\n"));
 }
 
+TEST_CASE("expressions: a negated bool literal becomes the other literal") {
+  std::string src = "bool f() { while (!false) return !(true); return !f(); }\n";
+  auto c = candidates(simplify_expressions, src);
+  CHECK(has(c, "bool f() { while (true) return !(true); return !f(); }\n"));
+  CHECK(has(c, "bool f() { while (!false) return false; return !f(); }\n"));
+  CHECK(c.size() == 5);  // the two folds, (true) -> true, f() -> true | false; `!f()` itself is not folded
+}
+
 TEST_CASE("expressions: macros are left alone, largest first") {
   std::string src = "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + a * 3; }\n";
   auto c = candidates(simplify_expressions, src);

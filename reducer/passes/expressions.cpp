@@ -8,6 +8,8 @@
 //   f(a, b)     -> a | b          (a call by one of its arguments)
 //   f(...)      -> true | false   (a call of type bool; 0 | 1 for integer types;
 //                                  {} for class types, e.g. an argument)
+//   !true       -> false          (and !false, !(true) -> true: what replacing
+//                                  an operand by a literal leaves behind)
 // Expressions overlapping a macro expansion are skipped: their extents point
 // at the macro's name, not at the expression. Removing whole statements is the
 // `statements` pass's job.
@@ -76,6 +78,21 @@ struct Walker {
     }
   }
 
+  // `!` of a bool literal, however parenthesized, becomes the other literal.
+  void negation(CXCursor c, CXCursor operand) {
+    auto r = range(c);
+    if (!r || text[r->begin] != '!') return;
+    while (clang_getCursorKind(operand) == CXCursor_ParenExpr) {
+      std::vector<CXCursor> inner;
+      ast::children(operand, [&](CXCursor k) { inner.push_back(k); });
+      if (inner.size() != 1) return;
+      operand = inner[0];
+    }
+    auto o = range(operand);
+    if (!o || clang_getCursorKind(operand) != CXCursor_CXXBoolLiteralExpr) return;
+    chunks.push_back({{r->begin, r->end, text_of(*o) == "true" ? "false" : "true"}});
+  }
+
   void expression(CXCursor c) {
     std::vector<CXCursor> kids;
     ast::children(c, [&](CXCursor k) { kids.push_back(k); });
@@ -89,6 +106,9 @@ struct Walker {
         break;
       case CXCursor_ParenExpr:
         if (kids.size() == 1) by_parts(c, kids);
+        break;
+      case CXCursor_UnaryOperator:
+        if (kids.size() == 1) negation(c, kids[0]);
         break;
       case CXCursor_CallExpr: call(c); break;
       case CXCursor_IntegerLiteral: literal(c, false); break;
