@@ -134,6 +134,29 @@ void children(CXCursor c, const std::function<void(CXCursor)>& f) {
       const_cast<std::function<void(CXCursor)>*>(&f));
 }
 
+void visit_code(CXTranslationUnit tu, const std::function<void(CXCursor)>& f) {
+  std::function<void(CXCursor, bool)> visit = [&](CXCursor c, bool in_code) {
+    CXCursorKind k = clang_getCursorKind(c);
+    in_code = in_code || k == CXCursor_CompoundStmt;
+    if (in_code) f(c);
+    children(c, [&](CXCursor kid) {
+      bool initializer = k == CXCursor_Constructor && clang_isExpression(clang_getCursorKind(kid));
+      visit(kid, in_code || initializer);
+    });
+  };
+  children(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {
+    if (in_main_file(c)) visit(c, false);
+  });
+}
+
+std::optional<Range> extent_outside(CXCursor c, const std::vector<Range>& macros) {
+  auto r = extent(c);
+  if (!r || r->empty()) return std::nullopt;
+  for (auto& m : macros)
+    if (m.begin < r->end && r->begin < m.end) return std::nullopt;
+  return r;
+}
+
 CXCursor body_of(CXCursor function) {
   CXCursor body = clang_getNullCursor();
   children(function, [&](CXCursor c) {

@@ -65,6 +65,15 @@ bool in_main_file(CXCursor c);
 // Visits the direct children of `c`; recurse for deeper walks.
 void children(CXCursor c, const std::function<void(CXCursor)>& f);
 
+// Pre-order over the run-time code of the main file's declarations: every
+// cursor inside a function body (lambdas included) or a constructor's member
+// and base initializers. Cursors located in a macro expansion are visited too
+// (their children may be plain code); `extent_outside` keeps edits out of the
+// macros themselves.
+void visit_code(CXTranslationUnit tu, const std::function<void(CXCursor)>& f);
+// The cursor's extent when it overlaps none of `macros`.
+std::optional<Range> extent_outside(CXCursor c, const std::vector<Range>& macros);
+
 // A function's (or lambda's) body: its compound-statement child, or a null cursor.
 CXCursor body_of(CXCursor function);
 

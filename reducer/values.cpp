@@ -59,27 +59,16 @@ std::vector<ValueSite> value_sites(const PassInput& in) {
   std::vector<ValueSite> out;
   if (!in.tu) return out;
   auto macros = ast::macro_expansions(in.tu);
-  std::function<void(CXCursor, bool)> visit = [&](CXCursor c, bool in_body) {
+  ast::visit_code(in.tu, [&](CXCursor c) {
     CXCursorKind k = clang_getCursorKind(c);
-    in_body = in_body || k == CXCursor_CompoundStmt;
     bool is_bool = false;
-    if (in_body && (k == CXCursor_CallExpr || k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) &&
-        value_type(c, is_bool))
-      if (auto r = ast::extent(c); r && !r->empty() &&
-                                   std::none_of(macros.begin(), macros.end(), [&](const ast::Range& m) {
-                                     return m.begin < r->end && r->begin < m.end;
-                                   })) {
+    if ((k == CXCursor_CallExpr || k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) && value_type(c, is_bool))
+      if (auto r = ast::extent_outside(c, macros)) {
         unsigned line, col, off;
         CXFile file;
         clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &file, &line, &col, &off);
         out.push_back({*r, line, is_bool});
       }
-    ast::children(c, [&](CXCursor kid) {
-      if (ast::in_main_file(kid)) visit(kid, in_body);
-    });
-  };
-  ast::children(clang_getTranslationUnitCursor(in.tu), [&](CXCursor c) {
-    if (ast::in_main_file(c)) visit(c, false);
   });
   return out;
 }

@@ -22,7 +22,7 @@ struct ValueSite {
   bool is_bool = false;
 };
 
-// Integer and bool calls, variable and member reads inside function bodies,
+// Integer and bool calls, variable and member reads inside function bodies and constructors' initializers,
 // outside macros (needs a detailed parse).
 std::vector<ValueSite> value_sites(const PassInput& in);
 

@@ -177,6 +177,15 @@ TEST_CASE("expressions: a call by one of its arguments") {
   CHECK(has(c, head + "int f(O& o) { return o.get(\"k\", 3) + 4; }\n"));
 }
 
+TEST_CASE("expressions: constructors' initializers are code too") {
+  std::string src = "struct M { int get(int d) { return d; } };\n"
+                    "struct S : M { int x; S(M m) : M(m), x(m.get(7)) {} };\n";
+  auto c = candidates(simplify_expressions, src);
+  std::string head = src.substr(0, src.find("struct S"));
+  CHECK(has(c, head + "struct S : M { int x; S(M m) : M(m), x(7) {} };\n"));
+  CHECK(has(c, head + "struct S : M { int x; S(M m) : M(m), x(0) {} };\n"));
+}
+
 TEST_CASE("expressions: a negated bool literal becomes the other literal") {
   std::string src = "bool f() { while (!false) return !(true); return !f(); }\n";
   auto c = candidates(simplify_expressions, src);

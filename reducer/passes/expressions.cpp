@@ -1,5 +1,6 @@
-// The `expressions` pass: inside function bodies (lambdas included), replace
-// an expression by something smaller of the same shape:
+// The `expressions` pass: inside function bodies (lambdas included) and
+// constructors' initializers, replace an expression by something smaller of
+// the same shape:
 //   a op b      -> a | b          (binary and compound-assignment operators)
 //   c ? a : b   -> a | b
 //   (e)         -> e
@@ -28,13 +29,7 @@ struct Walker {
 
   std::string text_of(ast::Range r) const { return text.substr(r.begin, r.end - r.begin); }
 
-  std::optional<ast::Range> range(CXCursor c) const {
-    auto r = ast::extent(c);
-    if (!r || r->empty()) return std::nullopt;
-    for (auto& m : macros)
-      if (m.begin < r->end && r->begin < m.end) return std::nullopt;
-    return r;
-  }
+  std::optional<ast::Range> range(CXCursor c) const { return ast::extent_outside(c, macros); }
 
   // Replaces `whole` by the text of each of `parts`, one chunk each.
   void by_parts(CXCursor whole, const std::vector<CXCursor>& parts) {
@@ -116,15 +111,6 @@ struct Walker {
       default: break;
     }
   }
-
-  // Pre-order below a main-file declaration. Cursors located in a macro
-  // expansion are visited too (their children may be plain code); range()
-  // keeps the edits out of the macros themselves.
-  void visit(CXCursor c, bool in_body) {
-    in_body = in_body || clang_getCursorKind(c) == CXCursor_CompoundStmt;
-    if (in_body && clang_isExpression(clang_getCursorKind(c))) expression(c);
-    ast::children(c, [&](CXCursor k) { visit(k, in_body); });
-  }
 };
 
 }  // namespace
@@ -132,8 +118,8 @@ struct Walker {
 std::vector<Chunk> simplify_expressions(const PassInput& in) {
   if (!in.tu) return {};
   Walker w{in.text, ast::macro_expansions(in.tu), {}};
-  ast::children(clang_getTranslationUnitCursor(in.tu), [&](CXCursor c) {
-    if (ast::in_main_file(c)) w.visit(c, false);
+  ast::visit_code(in.tu, [&](CXCursor c) {
+    if (clang_isExpression(clang_getCursorKind(c))) w.expression(c);
   });
   // Biggest replaced range first; the walk's pre-order breaks ties.
   std::stable_sort(w.chunks.begin(), w.chunks.end(), [](const Chunk& a, const Chunk& b) {
