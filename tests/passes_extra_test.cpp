@@ -21,6 +21,7 @@ namespace minrepro::reducer {
 std::vector<Chunk> remove_params(const PassInput&);
 std::vector<Chunk> remove_bases_and_template_params(const PassInput&);
 std::vector<Chunk> simplify_expressions(const PassInput&);
+std::vector<Chunk> unwrap_statements(const PassInput&);
 std::vector<Chunk> remove_balanced(const PassInput&);
 std::vector<Chunk> remove_tokens(const PassInput&);
 }  // namespace minrepro::reducer
@@ -202,6 +203,44 @@ TEST_CASE("expressions: macros are left alone, largest first") {
   CHECK(c[0] == "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + a; }\n");
   CHECK(c[1] == "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + 3; }\n");
   for (auto& x : c) CHECK(x.find("ADD(a, 2) + ") != std::string::npos);
+}
+
+// ---- unwrap ----
+
+TEST_CASE("unwrap: if, loops, do, try and blocks give up their frame") {
+  std::string src =
+      "#include <stdexcept>\n"
+      "int f(int n) {\n"
+      "  int s = 0;\n"
+      "  if (n > 1) { s = 1; } else s = 2;\n"
+      "  while (n--) { s += 2; }\n"
+      "  for (int i = 0; i < 3; ++i) s += i;\n"
+      "  do { s -= 1; } while (0);\n"
+      "  try { s *= 2; } catch (std::exception&) { s = 0; }\n"
+      "  { s += 5; }\n"
+      "  return s;\n"
+      "}\n";
+  auto c = candidates(unwrap_statements, src);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = src;
+    return t.replace(t.find(from), from.size(), to);
+  };
+  CHECK(has(c, with("if (n > 1) { s = 1; } else s = 2;", " s = 1; ;")));
+  CHECK(has(c, with("if (n > 1) { s = 1; } else s = 2;", "s = 2;")));
+  CHECK(has(c, with("while (n--) { s += 2; }", " s += 2; ")));
+  CHECK(has(c, with("for (int i = 0; i < 3; ++i) s += i;", "s += i;")));  // compiles not: `i` is gone
+  CHECK(has(c, with("do { s -= 1; } while (0);", " s -= 1; ;")));
+  CHECK(has(c, with("try { s *= 2; } catch (std::exception&) { s = 0; }", " s *= 2; ")));
+  CHECK(has(c, with("{ s += 5; }", " s += 5; ")));
+  CHECK(c.size() == 7);
+}
+
+TEST_CASE("unwrap: a frame in a macro stays, a macro in what is kept does not matter") {
+  std::string src = "#define ONCE(x) do { x; } while (0)\n"
+                    "void f(int& s) { ONCE(s = 1); try { ONCE(s = 2); } catch (...) {} }\n";
+  auto c = candidates(unwrap_statements, src);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0] == "#define ONCE(x) do { x; } while (0)\nvoid f(int& s) { ONCE(s = 1);  ONCE(s = 2);  }\n");
 }
 
 // ---- balanced ----

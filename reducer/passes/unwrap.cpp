@@ -1,0 +1,81 @@
+// unwrap: replace a control statement by what it controls, the statement's
+// own parts going with it:
+//   if (c) A else B           -> A | B
+//   while (c) A, for (...) A  -> A      (once; a loop variable it uses fails to compile)
+//   do A while (c);           -> A
+//   try A catch (...) B       -> A
+//   { A }                     -> A      (a block nested in a block)
+// A branch that is a block gives its contents. This is what deleting
+// statements cannot do: keep the body of a try or a loop and drop the frame
+// around it (C-Reduce's simplify-if, generalised). The frame must be clear of
+// macro expansions; what it keeps may hold some.
+#include "oracle/ast.hpp"
+#include "reducer/pass.hpp"
+
+namespace minrepro::reducer {
+namespace {
+
+// What unwrapping `s` may keep, by the kind of statement; empty when nothing.
+std::vector<CXCursor> kept_parts(CXCursor s) {
+  std::vector<CXCursor> kids;
+  ast::children(s, [&](CXCursor k) { kids.push_back(k); });
+  if (kids.empty()) return {};
+  switch (clang_getCursorKind(s)) {
+    case CXCursor_IfStmt:  // the condition first, then the branches
+      return {kids.begin() + 1, kids.end()};
+    case CXCursor_WhileStmt:
+    case CXCursor_ForStmt:
+    case CXCursor_CXXForRangeStmt:
+      return {kids.back()};
+    case CXCursor_DoStmt:
+    case CXCursor_CXXTryStmt:
+      return {kids.front()};
+    case CXCursor_CompoundStmt:
+      return {s};
+    default: return {};
+  }
+}
+
+// What a kept part leaves: a block's contents, or the statement itself.
+std::optional<ast::Range> kept_range(CXCursor part, const std::string& text) {
+  auto r = ast::extent(part);
+  if (!r || clang_getCursorKind(part) != CXCursor_CompoundStmt) return r;
+  if (r->end - r->begin < 2 || text[r->begin] != '{' || text[r->end - 1] != '}') return std::nullopt;
+  return ast::Range{r->begin + 1, r->end - 1};
+}
+
+bool overlaps(const std::vector<ast::Range>& macros, unsigned begin, unsigned end) {
+  for (auto& m : macros)
+    if (m.begin < end && begin < m.end) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<Chunk> unwrap_statements(const PassInput& in) {
+  if (!in.tu) return {};
+  std::vector<Chunk> out;
+  auto macros = ast::macro_expansions(in.tu);
+  passes::walk(clang_getTranslationUnitCursor(in.tu), [&](CXCursor block) {
+    if (clang_getCursorKind(block) != CXCursor_CompoundStmt) return true;
+    ast::children(block, [&](CXCursor s) {
+      auto whole = ast::extent(s);
+      if (!whole) return;
+      // The frame around the kept part goes; the part itself may hold macros.
+      for (CXCursor part : kept_parts(s)) {
+        auto kept = kept_range(part, in.text);
+        if (!kept || kept->begin < whole->begin || kept->end > whole->end || *kept == *whole ||
+            overlaps(macros, whole->begin, kept->begin) || overlaps(macros, kept->end, whole->end))
+          continue;
+        Chunk frame;
+        if (whole->begin < kept->begin) frame.push_back({whole->begin, kept->begin, ""});
+        if (kept->end < whole->end) frame.push_back({kept->end, whole->end, ""});
+        out.push_back(std::move(frame));
+      }
+    });
+    return true;
+  });
+  return out;
+}
+
+}  // namespace minrepro::reducer
