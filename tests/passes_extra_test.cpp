@@ -187,6 +187,24 @@ TEST_CASE("expressions: constructors' initializers are code too") {
   CHECK(has(c, head + "struct S : M { int x; S(M m) : M(m), x(0) {} };\n"));
 }
 
+TEST_CASE("expressions: a callback argument by each global function") {
+  std::string src = "#include <functional>\n#include <map>\n"
+                    "void quit() {}\nvoid stay() {}\n"
+                    "void run(std::function<void()> f, void (*g)(), int n) { f(); g(); (void)n; }\n"
+                    "int main() { std::map<int, std::function<void()>> t{{1, quit}}; run(t[1], stay, 2); }\n";
+  auto c = candidates(simplify_expressions, src);
+  auto with = [&](const std::string& call) {
+    std::string t = src;
+    return t.replace(t.find("run(t[1], stay, 2)"), 18, call);
+  };
+  CHECK(has(c, with("run(quit, stay, 2)")));
+  CHECK(has(c, with("run(stay, stay, 2)")));
+  CHECK(has(c, with("run(t[1], quit, 2)")));
+  CHECK_FALSE(has(c, with("run(t[1], stay, quit)")));  // an int is no callback
+  CHECK_FALSE(has(c, with("run(run, stay, 2)")));      // another type
+  CHECK_FALSE(has(c, src));                            // not itself
+}
+
 TEST_CASE("expressions: a negated bool literal becomes the other literal") {
   std::string src = "bool f() { while (!false) return !(true); return !f(); }\n";
   auto c = candidates(simplify_expressions, src);

@@ -7,6 +7,8 @@
 //   42          -> 0 | 1          (integer literals other than 0 and 1)
 //   "text"      -> ""             (keeping an encoding prefix; raw strings skipped)
 //   f(a, b)     -> a | b          (a call by one of its arguments)
+//   f(cb)       -> f(g)           (a std::function or function-pointer argument
+//                                  by each global function of its type)
 //   f(...)      -> true | false   (a call of type bool; 0 | 1 for integer types;
 //                                  {} for class types, e.g. an argument)
 //   !true       -> false          (and !false, !(true) -> true: what replacing
@@ -22,9 +24,41 @@
 namespace minrepro::reducer {
 namespace {
 
+// The function type an argument of type `t` takes when it is a callback (a
+// std::function or a pointer to a function); an invalid type otherwise.
+CXType callback_type(CXType t) {
+  t = clang_getCanonicalType(t);
+  CXType none{};
+  none.kind = CXType_Invalid;
+  if (t.kind == CXType_Pointer) return clang_getCanonicalType(clang_getPointeeType(t));
+  if (t.kind != CXType_Record) return none;
+  CXString s = clang_getTypeSpelling(t);
+  bool function = std::string(clang_getCString(s)).rfind("std::function<", 0) == 0;
+  clang_disposeString(s);
+  return function ? clang_getCanonicalType(clang_Type_getTemplateArgumentAsType(t, 0)) : none;
+}
+
+struct Function {
+  std::string name;
+  CXType type;
+};
+
+// The free functions the main file defines at global scope (not main):
+// what a callback argument of their type may be replaced by.
+std::vector<Function> global_functions(CXTranslationUnit tu) {
+  std::vector<Function> out;
+  ast::children(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {
+    if (clang_getCursorKind(c) == CXCursor_FunctionDecl && ast::in_main_file(c) && clang_isCursorDefinition(c))
+      if (auto name = ast::spelling(c); name != "main")
+        out.push_back({name, clang_getCanonicalType(clang_getCursorType(c))});
+  });
+  return out;
+}
+
 struct Walker {
   const std::string& text;
   std::vector<ast::Range> macros;
+  std::vector<Function> functions;
   std::vector<Chunk> chunks;
 
   std::string text_of(ast::Range r) const { return text.substr(r.begin, r.end - r.begin); }
@@ -63,6 +97,15 @@ struct Walker {
     std::vector<CXCursor> args;
     for (int i = 0, n = clang_Cursor_getNumArguments(c); i < n; ++i) args.push_back(clang_Cursor_getArgument(c, i));
     by_parts(c, args);
+    // A callback computed at run time (looked up in a table, say) becomes a
+    // function the program defines: what the lookup found, with luck.
+    for (CXCursor a : args) {
+      auto ar = range(a);
+      CXType want = callback_type(clang_getCursorType(a));
+      if (!ar || want.kind != CXType_FunctionProto) continue;
+      for (auto& f : functions)
+        if (clang_equalTypes(f.type, want) && f.name != text_of(*ar)) chunks.push_back({{ar->begin, ar->end, f.name}});
+    }
     CXTypeKind k = clang_getCanonicalType(clang_getCursorType(c)).kind;
     if (k == CXType_Bool) {
       for (const char* v : {"true", "false"}) chunks.push_back({{r->begin, r->end, v}});
@@ -117,7 +160,7 @@ struct Walker {
 
 std::vector<Chunk> simplify_expressions(const PassInput& in) {
   if (!in.tu) return {};
-  Walker w{in.text, ast::macro_expansions(in.tu), {}};
+  Walker w{in.text, ast::macro_expansions(in.tu), global_functions(in.tu), {}};
   ast::visit_code(in.tu, [&](CXCursor c) {
     if (clang_isExpression(clang_getCursorKind(c))) w.expression(c);
   });
