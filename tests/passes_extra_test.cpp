@@ -22,6 +22,7 @@ std::vector<Chunk> remove_params(const PassInput&);
 std::vector<Chunk> remove_bases_and_template_params(const PassInput&);
 std::vector<Chunk> simplify_expressions(const PassInput&);
 std::vector<Chunk> unwrap_statements(const PassInput&);
+std::vector<Chunk> return_void(const PassInput&);
 std::vector<Chunk> remove_balanced(const PassInput&);
 std::vector<Chunk> remove_tokens(const PassInput&);
 }  // namespace minrepro::reducer
@@ -221,6 +222,36 @@ TEST_CASE("expressions: macros are left alone, largest first") {
   CHECK(c[0] == "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + a; }\n");
   CHECK(c[1] == "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + 3; }\n");
   for (auto& x : c) CHECK(x.find("ADD(a, 2) + ") != std::string::npos);
+}
+
+// ---- return-void ----
+
+TEST_CASE("return-void: the type becomes void, the returns bare or kept as statements") {
+  std::string src =
+      "enum State { Done };\n"
+      "struct T {\n"
+      "  static inline State run(int n) { auto f = [] { return 1; }; if (n) return State(f()); return Done; }\n"
+      "  template <typename X> [[nodiscard]] X get(X x) const { return x; }\n"
+      "  State value() const;\n"
+      "  operator int() const { return 0; }\n"
+      "  bool operator==(const T&) const { return true; }\n"
+      "};\n"
+      "State T::value() const { return Done; }\n"
+      "void g() {}\n"
+      "int main() { return T::run(1); }\n";
+  auto c = candidates(return_void, src);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = src;
+    return t.replace(t.find(from), from.size(), to);
+  };
+  CHECK(has(c, with("static inline State run(int n) { auto f = [] { return 1; }; if (n) return State(f()); return Done; }",
+                    "static inline void run(int n) { auto f = [] { return 1; }; if (n) return; return; }")));
+  CHECK(has(c, with("static inline State run(int n) { auto f = [] { return 1; }; if (n) return State(f()); return Done; }",
+                    "static inline void run(int n) { auto f = [] { return 1; }; if (n)  State(f()); return;  Done; return; }")));
+  CHECK(has(c, with("template <typename X> [[nodiscard]] X get(X x) const { return x; }",
+                    "template <typename X> [[nodiscard]] void get(X x) const { return; }")));
+  // Not: a declaration without a body, a qualified out-of-line member, operators, main, void functions.
+  CHECK(c.size() == 4);
 }
 
 // ---- unwrap ----
