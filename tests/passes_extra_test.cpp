@@ -23,6 +23,7 @@ std::vector<Chunk> remove_bases_and_template_params(const PassInput&);
 std::vector<Chunk> simplify_expressions(const PassInput&);
 std::vector<Chunk> unwrap_statements(const PassInput&);
 std::vector<Chunk> return_void(const PassInput&);
+std::vector<Chunk> expand_macros(const PassInput&);
 std::vector<Chunk> remove_balanced(const PassInput&);
 std::vector<Chunk> remove_tokens(const PassInput&);
 }  // namespace minrepro::reducer
@@ -222,6 +223,42 @@ TEST_CASE("expressions: macros are left alone, largest first") {
   CHECK(c[0] == "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + a; }\n");
   CHECK(c[1] == "#define ADD(x, y) ((x) + (y))\nint f(int a) { return ADD(a, 2) + 3; }\n");
   for (auto& x : c) CHECK(x.find("ADD(a, 2) + ") != std::string::npos);
+}
+
+// ---- macros ----
+
+TEST_CASE("macros: the file's own macro expanded at every use, its #define gone") {
+  std::string src =
+      "#include <cstdlib>\n"
+      "#define FATAL(why)          \\\n"
+      "  do {                      \\\n"
+      "    std::exit(why);         \\\n"
+      "  } while (0)\n"
+      "#define TWICE(x) ((x) + (x))\n"
+      "#define STR(x) #x\n"
+      "#define LIMIT 3\n"
+      "int g(int a, int b) { return a + b; }\n"
+      "int f(int n) { if (n > LIMIT) FATAL(n + 1); const char* s = STR(n); (void)s; return TWICE(n) + TWICE(g(n, 2)); }\n";
+  auto c = candidates(expand_macros, src);
+  auto without = [&](const std::string& define, const std::vector<std::pair<std::string, std::string>>& uses) {
+    std::string t = src;
+    t.erase(t.find(define), define.size());
+    for (auto& [from, to] : uses) t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  CHECK(has(c, without("#define FATAL(why)          \\\n  do {                      \\\n    std::exit(why);         \\\n"
+                       "  } while (0)\n",
+                       {{"FATAL(n + 1)", "do { std::exit(n + 1); } while (0)"}})));
+  CHECK(has(c, without("#define LIMIT 3\n", {{"n > LIMIT", "n > 3"}})));
+  CHECK(has(c, without("#define TWICE(x) ((x) + (x))\n",
+                       {{"TWICE(n)", "((n) + (n))"}, {"TWICE(g(n, 2))", "((g(n, 2)) + (g(n, 2)))"}})));
+  CHECK(c.size() == 3);  // not STR: it stringizes
+}
+
+TEST_CASE("macros: not when the text would grow") {
+  std::string src = "#define BIG(x) ((x) * (x) * (x) * (x) * (x) * (x))\n"
+                    "int f(int a) { return BIG(a) + BIG(a + 1) + BIG(a + 2) + BIG(a + 3); }\n";
+  CHECK(candidates(expand_macros, src).empty());
 }
 
 // ---- return-void ----
