@@ -140,6 +140,10 @@ Status Builder::prepare() {
   // and lld (links a candidate in ~0.08 s instead of bfd's ~0.2 s) when it is
   // installed, the compiler takes it, and the user chose no linker.
   fast_flags_ = {"-pipe"};
+  // The flag in the user's own flags is theirs to choose.
+  guard_supported_ = std::none_of(toolchain_.flags.begin(), toolchain_.flags.end(), [](const std::string& f) {
+    return f.rfind("-ftrivial-auto-var-init", 0) == 0;
+  });
   auto chose_linker = [](const std::vector<std::string>& v) {
     return std::any_of(v.begin(), v.end(), [](const std::string& f) { return f.find("-fuse-ld") != f.npos; });
   };
@@ -151,14 +155,31 @@ Status Builder::prepare() {
             .exited_ok())
       fast_flags_.push_back("-fuse-ld=lld");
   }
+  if (guard_supported_) {
+    fs::path main_c = workdir_ / "guard-check.c";
+    std::ofstream(main_c) << "int main(void) { int x; return 0; }\n";
+    guard_supported_ = compile(toolchain_, {"-ftrivial-auto-var-init=pattern", "-x", "c", "-fsyntax-only",
+                                            main_c.string()},
+                               workdir_)
+                           .exited_ok();
+  }
   return Ok{};
+}
+
+bool Builder::set_uninit_guard(bool on) {
+  std::lock_guard l(mu_);
+  guard_ = on && guard_supported_;
+  return guard_;
 }
 
 BuildResult Builder::build(const std::string& text, const std::string& name) {
   std::string key = content_hash(text);
   unsigned n;
+  bool guard;
   {
     std::lock_guard l(mu_);
+    guard = guard_;
+    if (guard) key += "-g";
     if (auto it = cache_.find(key); it != cache_.end()) {
       BuildResult hit = it->second;
       hit.cached = true;
@@ -176,6 +197,7 @@ BuildResult Builder::build(const std::string& text, const std::string& name) {
   b.binary = dir / "prog";
   std::vector<std::string> args = toolchain_.flags;
   args.insert(args.end(), fast_flags_.begin(), fast_flags_.end());
+  if (guard) args.push_back("-ftrivial-auto-var-init=pattern");
   if (auto header = pch_.header_for(text)) args.insert(args.end(), {"-include", header->string()});
   args.insert(args.end(), {src.string(), probe_o_.string(), "-Wl,--wrap=main", "-Wl,--wrap=exit"});
   args.insert(args.end(), toolchain_.ldflags.begin(), toolchain_.ldflags.end());

@@ -45,6 +45,11 @@ class Builder {
   // `text` is compiled as the file `name` (the user's file name).
   BuildResult build(const std::string& text, const std::string& name);
   const Toolchain& toolchain() const { return toolchain_; }
+  // Uninitialized-read guard: while on (and the compiler takes it), builds
+  // add -ftrivial-auto-var-init=pattern, so a program that reads uninitialized
+  // stack memory sees 0xFE bytes instead of whatever a run left there. Returns
+  // whether the guard is on.
+  bool set_uninit_guard(bool on);
   std::filesystem::path probe_object() const { return probe_o_; }
   long pchs_built() const { return pch_.built(); }
 
@@ -53,6 +58,7 @@ class Builder {
   std::filesystem::path workdir_;
   std::filesystem::path probe_o_;
   std::vector<std::string> fast_flags_;  // -pipe, -fuse-ld=lld when it works
+  bool guard_supported_ = false, guard_ = false;
   PchCache pch_;
   std::mutex mu_;
   std::map<std::string, BuildResult> cache_;

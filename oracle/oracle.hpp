@@ -92,6 +92,8 @@ class Oracle {
   // Reject candidates libclang cannot parse before invoking the compiler. Only
   // sound when libclang accepts the original (no compiler-specific extensions).
   void enable_precheck(bool on) { precheck_ = on; }
+  // See Builder::set_uninit_guard.
+  bool set_uninit_guard(bool on) { return builder_ && builder_->set_uninit_guard(on); }
   // Builds `source` as it is and runs it once, sandboxed, to the timeout, with
   // `env_name` naming a fresh file it may write (e.g. values it saw).
   Observation observe(const std::string& source, const std::string& env_name);

@@ -146,6 +146,22 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   if (v0.hits < v0.runs && oc.runs == 1)
     progress.note("warning: the original is flaky (" + rate(v0.hits, v0.runs) +
                   "); consider --runs 5 --min-hits 2 so reduction does not chase luck");
+  // A reduction must not come to rely on uninitialized stack memory: an
+  // emptied constructor leaves a member unset, and what a run happens to find
+  // there (under the probe: a long sleep) is no bug the user can rebuild.
+  // Candidates are built with the memory set to a pattern, when the original
+  // reproduces that way too; the confirmation uses the user's flags again.
+  if (oracle.set_uninit_guard(true)) {
+    oracle::CheckOptions guarded = calib;
+    guarded.stop_when_decided = true;
+    oracle::Verdict vg = oracle.check(*input, guarded);
+    if (interrupted()) return kInterrupted;
+    if (!vg.reproduced) {
+      oracle.set_uninit_guard(false);
+      progress.note("warning: the original does not reproduce with -ftrivial-auto-var-init=pattern (" + vg.why +
+                    "): it may read uninitialized memory; candidates are built without that guard");
+    }
+  }
   oracle::Signature expect = v0.signature;
   std::set<std::string> allowed_warnings = reducer::leftover_warnings();
   for (auto& w : oracle::warnings_in(v0.build.diagnostics)) allowed_warnings.insert(w.kind);
@@ -345,6 +361,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   // race that wins most of the time (a removed notify in the corpus gave 4/5)
   // and pass a candidate's five runs. Then step back through the accepted
   // results (1, 2, 4, ... back; the original last) to the newest that does.
+  oracle.set_uninit_guard(false);
   bool deterministic = v0.hits == v0.runs;
   oracle::CheckOptions confirm;
   confirm.runs = deterministic ? std::max(10, v0.runs) : std::max(5, v0.runs);

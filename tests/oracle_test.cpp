@@ -151,6 +151,35 @@ TEST_CASE("a clean exit reproduces under no oracle") {
   }
 }
 
+TEST_CASE("the uninitialized-read guard: stack memory reads as the pattern only while it is on") {
+  // Hangs at exit exactly when an uninitialized local holds 0xFE bytes.
+  const char* src = R"(
+#include <cstring>
+#include <thread>
+struct Holder { std::thread t; ~Holder() { if (t.joinable()) t.join(); } };
+__attribute__((noinline)) bool patterned() {
+  unsigned char raw[16];
+  unsigned char fe[16];
+  std::memset(fe, 0xFE, sizeof fe);
+  return std::memcmp(raw, fe, sizeof raw) == 0;
+}
+int main() {
+  static Holder h;
+  if (patterned()) h.t = std::thread([] { for (;;) std::this_thread::sleep_for(std::chrono::seconds(1)); });
+}
+)";
+  auto o = Oracle::create(short_config(Kind::ExitHang), "case.cpp");
+  REQUIRE(o.ok());
+  REQUIRE((*o)->set_uninit_guard(true));  // g++ 12 takes -ftrivial-auto-var-init
+  auto on = (*o)->check(src);
+  CHECK(on.reproduced);
+  CHECK(on.build.command.find("-ftrivial-auto-var-init=pattern") != std::string::npos);
+  CHECK_FALSE((*o)->set_uninit_guard(false));
+  auto off = (*o)->check(src);  // the same text: not the guarded build from the cache
+  CHECK_FALSE(off.reproduced);
+  CHECK(off.build.command.find("-ftrivial-auto-var-init") == std::string::npos);
+}
+
 TEST_CASE("for(;;) in main: hang yes, exit-hang no") {
   CHECK(reproduces(Kind::Hang, kSpin));
   auto v = check(short_config(Kind::ExitHang), kSpin);
