@@ -39,6 +39,8 @@ template <class T> static T&& __repro_value(unsigned id, T&& v) {
   using U = std::remove_cv_t<std::remove_reference_t<T>>;
   if constexpr (std::is_same_v<U, bool>) {
     __repro_value_put(id, v ? "true" : "false");
+  } else if constexpr (!std::is_arithmetic_v<U>) {
+    // not recorded: libclang typed the conversion, the site holds its operand
   } else if constexpr (std::is_signed_v<U>) {
     char buf[32];
     long long x = static_cast<long long>(v);

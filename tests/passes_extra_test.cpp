@@ -465,11 +465,14 @@ TEST_CASE("tidy keeps an initializer with effects: `T name = f();` becomes `f();
 
 TEST_CASE("values: the instrumented program runs, reports its constants, and each becomes a literal") {
   std::string src = R"(#include <cstdlib>
+#include <sstream>
 #include <string>
 struct Config { int attempts = 0; bool verbose = false; unsigned width = 0; };
 static int parse(const std::string& s) { return std::atoi(s.c_str()); }
 int main() {
   Config c;
+  std::istringstream in("x\n");
+  for (std::string line; std::getline(in, line);) {}  // a stream as a bool: libclang types the conversion
   c.attempts = parse("4");
   c.verbose = parse("1") > 0;
   c.width = 7;
