@@ -5,6 +5,7 @@
 #pragma once
 #include <clang-c/Index.h>
 
+#include <cctype>
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ std::string apply_chunks(const std::string& text, const std::vector<const Chunk*
 
 // Helpers for passes.
 namespace passes {
+// A character of an identifier (or a number).
+inline bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 // The cursor's extent, widened to a trailing ';' (and one trailing newline when
 // the thing sits alone on its lines).
 bool decl_range(CXCursor c, const std::string& text, unsigned& begin, unsigned& end);

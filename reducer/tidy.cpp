@@ -25,7 +25,6 @@ size_t offset_of(const std::string& text, int line, int column) {
   return at < (eol == std::string::npos ? text.size() : eol) ? at : std::string::npos;
 }
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 }  // namespace
 
 std::vector<Chunk> warning_fixes(const std::string& text, const std::vector<oracle::Warning>& warnings,
@@ -36,8 +35,8 @@ std::vector<Chunk> warning_fixes(const std::string& text, const std::vector<orac
     if (at == std::string::npos) continue;
     if (w.kind == "-Wunused-parameter" || w.kind == "-Wunused-but-set-parameter") {
       size_t end = at;
-      while (end < text.size() && ident_char(text[end])) ++end;
-      if (end > at && (at == 0 || !ident_char(text[at - 1])))
+      while (end < text.size() && passes::ident_char(text[end])) ++end;
+      if (end > at && (at == 0 || !passes::ident_char(text[at - 1])))
         out.push_back({Edit{unsigned(at), unsigned(end), ""}});
     } else if (w.kind == "-Wunused-variable" || w.kind == "-Wunused-but-set-variable") {
       size_t begin = text.rfind('\n', at);

@@ -15,8 +15,6 @@
 namespace minrepro::reducer {
 namespace {
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
 struct Macro {
   unsigned begin = 0, end = 0;  // the #define directive, its newline included
   bool function_like = false;
@@ -40,7 +38,7 @@ std::optional<std::pair<std::string, Macro>> parse_define(const std::string& tex
   i += 6;
   while (i < joined.size() && (joined[i] == ' ' || joined[i] == '\t')) ++i;
   size_t n = i;
-  while (n < joined.size() && ident_char(joined[n])) ++n;
+  while (n < joined.size() && passes::ident_char(joined[n])) ++n;
   if (n == i) return std::nullopt;
   Macro m{begin, end, false, {}, {}};
   std::string name = joined.substr(i, n - i);
@@ -71,7 +69,7 @@ std::optional<std::pair<std::string, Macro>> parse_define(const std::string& tex
       m.body.find("/*") != std::string::npos)
     return std::nullopt;
   for (auto& p : m.params)
-    if (p.find("...") != std::string::npos || !ident_char(p[0])) return std::nullopt;
+    if (p.find("...") != std::string::npos || !passes::ident_char(p[0])) return std::nullopt;
   return std::make_pair(name, m);
 }
 
@@ -99,12 +97,12 @@ std::optional<std::vector<std::string>> arguments(const std::string& use) {
 std::string substitute(const Macro& m, const std::vector<std::string>& args) {
   std::string out;
   for (size_t i = 0; i < m.body.size();) {
-    if (!ident_char(m.body[i]) || (i > 0 && ident_char(m.body[i - 1]))) {
+    if (!passes::ident_char(m.body[i]) || (i > 0 && passes::ident_char(m.body[i - 1]))) {
       out += m.body[i++];
       continue;
     }
     size_t j = i;
-    while (j < m.body.size() && ident_char(m.body[j])) ++j;
+    while (j < m.body.size() && passes::ident_char(m.body[j])) ++j;
     std::string word = m.body.substr(i, j - i);
     auto p = std::find(m.params.begin(), m.params.end(), word);
     out += p == m.params.end() ? word : args[size_t(p - m.params.begin())];

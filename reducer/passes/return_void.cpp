@@ -15,8 +15,6 @@
 namespace minrepro::reducer {
 namespace {
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
 // The return type's range in [begin, name): what follows the leading
 // `template <...>`, attributes and specifiers. Nullopt when there is none to
 // rewrite (a qualified name, `auto`, a macro).
@@ -37,14 +35,14 @@ std::optional<ast::Range> return_type(const std::string& text, unsigned begin, u
   };
   for (;;) {
     skip_space();
-    if (text.compare(i, 8, "template") == 0 && i + 8 < name && !ident_char(text[i + 8])) {
+    if (text.compare(i, 8, "template") == 0 && i + 8 < name && !passes::ident_char(text[i + 8])) {
       i += 8, skip_space();
       if (i >= name || text[i] != '<' || !skip_group('<', '>')) return std::nullopt;
     } else if (text.compare(i, 2, "[[") == 0) {
       if (!skip_group('[', ']')) return std::nullopt;
     } else {
       unsigned j = i;
-      while (j < name && ident_char(text[j])) ++j;
+      while (j < name && passes::ident_char(text[j])) ++j;
       if (j == i || !specifiers.count(text.substr(i, j - i))) break;
       i = j;
     }
