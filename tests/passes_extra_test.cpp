@@ -255,6 +255,12 @@ TEST_CASE("macros: the file's own macro expanded at every use, its #define gone"
   CHECK(c.size() == 3);  // not STR: it stringizes
 }
 
+TEST_CASE("macros: `M()` gives a one-parameter macro an empty argument") {
+  std::string src = "#include <cstdlib>\n#define FATAL(why) std::exit(1 why)\nvoid f() { FATAL(); }\n";
+  auto c = candidates(expand_macros, src);
+  CHECK(has(c, "#include <cstdlib>\nvoid f() { std::exit(1 ); }\n"));
+}
+
 TEST_CASE("macros: not when the text would grow") {
   std::string src = "#define BIG(x) ((x) * (x) * (x) * (x) * (x) * (x))\n"
                     "int f(int a) { return BIG(a) + BIG(a + 1) + BIG(a + 2) + BIG(a + 3); }\n";

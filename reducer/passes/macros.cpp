@@ -130,6 +130,7 @@ std::vector<Chunk> expand_macros(const PassInput& in) {
     std::string use = r ? in.text.substr(r->begin, r->end - r->begin) : "";
     std::optional<std::vector<std::string>> args = std::vector<std::string>{};
     if (m->second.function_like) args = arguments(use);
+    if (args && args->empty() && m->second.params.size() == 1) args->push_back("");  // FATAL(): one empty argument
     if (!r || r->begin < m->second.end || !args || args->size() != m->second.params.size()) {
       broken.insert(name);  // a use it cannot expand: the #define has to stay
       return;
