@@ -8,8 +8,24 @@ namespace minrepro::reducer {
 
 namespace {
 
+// A std::string, or a pointer to (const) char.
+bool string_type(CXType t) {
+  if (t.kind == CXType_Pointer) {
+    auto k = clang_getCanonicalType(clang_getPointeeType(t)).kind;
+    return k == CXType_Char_S || k == CXType_Char_U;
+  }
+  if (t.kind != CXType_Record) return false;
+  CXString s = clang_getTypeSpelling(t);
+  bool yes = std::string(clang_getCString(s)).find("basic_string<char") != std::string::npos;
+  clang_disposeString(s);
+  return yes;
+}
+
 bool value_type(CXCursor c, bool& is_bool) {
-  switch (clang_getCanonicalType(clang_getCursorType(c)).kind) {
+  CXType t = clang_getCanonicalType(clang_getCursorType(c));
+  // Not a constructor call: libclang shows `std::string s;` as a call too.
+  if (string_type(t)) return is_bool = false, clang_getCursorKind(clang_getCursorReferenced(c)) != CXCursor_Constructor;
+  switch (t.kind) {
     case CXType_Bool: is_bool = true; return true;
     case CXType_Short: case CXType_UShort: case CXType_Int: case CXType_UInt: case CXType_Long:
     case CXType_ULong: case CXType_LongLong: case CXType_ULongLong: is_bool = false; return true;
@@ -22,6 +38,8 @@ bool value_type(CXCursor c, bool& is_bool) {
 const char* kRecorder = R"rec(#include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 static void __repro_value_put(unsigned id, const char* s) {
@@ -39,6 +57,22 @@ template <class T> static T&& __repro_value(unsigned id, T&& v) {
   using U = std::remove_cv_t<std::remove_reference_t<T>>;
   if constexpr (std::is_same_v<U, bool>) {
     __repro_value_put(id, v ? "true" : "false");
+  } else if constexpr (std::is_convertible_v<const U&, std::string_view>) {
+    if constexpr (std::is_pointer_v<U>) {
+      if (!v) return std::forward<T>(v);
+    }
+    std::string_view s = v;
+    if (s.size() > 200) return std::forward<T>(v);  // a literal that long reads worse than its computation
+    std::string lit = "\"";
+    for (unsigned char ch : s) {
+      char buf[8];
+      if (ch == '"' || ch == '\\') lit += '\\', lit += char(ch);
+      else if (ch == '\n') lit += "\\n";
+      else if (ch == '\t') lit += "\\t";
+      else if (ch < 32 || ch >= 127) std::snprintf(buf, sizeof buf, "\\%03o", ch), lit += buf;
+      else lit += char(ch);
+    }
+    __repro_value_put(id, (lit + "\"").c_str());
   } else if constexpr (!std::is_arithmetic_v<U>) {
     // not recorded: libclang typed the conversion, the site holds its operand
   } else if constexpr (std::is_signed_v<U>) {
@@ -109,9 +143,15 @@ std::string instrument_values(const std::string& text, const std::vector<ValueSi
 std::map<size_t, std::set<std::string>> parse_values(const std::string& file) {
   std::map<size_t, std::set<std::string>> out;
   std::istringstream in(file);
-  size_t id;
-  std::string value;
-  while (in >> id >> value) out[id].insert(value);
+  // "ID VALUE" per line; a string's VALUE (a literal) may hold spaces.
+  for (std::string line; std::getline(in, line);) {
+    size_t space = line.find(' ');
+    if (space == std::string::npos || space == 0 || line.size() == space + 1) continue;
+    try {
+      out[std::stoul(line.substr(0, space))].insert(line.substr(space + 1));
+    } catch (const std::exception&) {
+    }
+  }
   return out;
 }
 

@@ -22,8 +22,9 @@ struct ValueSite {
   bool is_bool = false;
 };
 
-// Integer and bool calls, variable and member reads inside function bodies and constructors' initializers,
-// outside macros (needs a detailed parse).
+// Integer, bool and string (std::string, char pointer) calls, variable and
+// member reads inside function bodies and constructors' initializers, outside
+// macros (needs a detailed parse).
 std::vector<ValueSite> value_sites(const PassInput& in);
 
 // The text with each site (but those on `skip_lines`) wrapped so that a run
@@ -32,7 +33,7 @@ std::vector<ValueSite> value_sites(const PassInput& in);
 std::string instrument_values(const std::string& text, const std::vector<ValueSite>& sites,
                               const std::set<unsigned>& skip_lines);
 
-// Site id -> the distinct values seen (as written: "4", "-1", "18446744073709551615u").
+// Site id -> the distinct values seen (as written: "4", "-1", "18446744073709551615u", "\"a b\\n\"").
 std::map<size_t, std::set<std::string>> parse_values(const std::string& file);
 
 // One chunk per site that always had one value: the expression becomes it.

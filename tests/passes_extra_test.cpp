@@ -475,8 +475,11 @@ TEST_CASE("values: the instrumented program runs, reports its constants, and eac
 #include <string>
 struct Config { int attempts = 0; bool verbose = false; unsigned width = 0; };
 static int parse(const std::string& s) { return std::atoi(s.c_str()); }
+static std::string greet() { return "hi \"you\"\n"; }
 int main() {
   Config c;
+  std::string g = greet();
+  if (g.size() != 9) return 1;
   std::istringstream in("x\n");
   for (std::string line; std::getline(in, line);) {}  // a stream as a bool: libclang types the conversion
   c.attempts = parse("4");
@@ -514,6 +517,7 @@ int main() {
   CHECK(replaced("if (c.verbose &&", "if (true &&"));           // a bool
   CHECK(replaced("c.width == 7u", "7u == 7u"));                // unsigned keeps its type
   CHECK(replaced("total += neg", "total += (-3)"));            // negative, parenthesized
+  CHECK(replaced("g = greet()", "g = \"hi \\\"you\\\"\\n\""));  // a string, escaped
   for (auto& c : cands) CHECK(c.find("total += 0") == std::string::npos);  // `i` changes: no literal
   // A site the compiler rejects in the instrumented build is left out by its line.
   unsigned width_line = 0;
