@@ -24,6 +24,7 @@ std::vector<Chunk> simplify_expressions(const PassInput&);
 std::vector<Chunk> unwrap_statements(const PassInput&);
 std::vector<Chunk> return_void(const PassInput&);
 std::vector<Chunk> expand_macros(const PassInput&);
+std::vector<Chunk> inline_aliases(const PassInput&);
 std::vector<Chunk> remove_balanced(const PassInput&);
 std::vector<Chunk> remove_tokens(const PassInput&);
 }  // namespace minrepro::reducer
@@ -265,6 +266,22 @@ TEST_CASE("macros: not when the text would grow") {
   std::string src = "#define BIG(x) ((x) * (x) * (x) * (x) * (x) * (x))\n"
                     "int f(int a) { return BIG(a) + BIG(a + 1) + BIG(a + 2) + BIG(a + 3); }\n";
   CHECK(candidates(expand_macros, src).empty());
+}
+
+// ---- aliases ----
+
+TEST_CASE("aliases: a type alias by its type at every use, when the text does not grow") {
+  std::string src = "#include <functional>\n"
+                    "using Fn = std::function<int(int)>;\n"
+                    "using Big = std::function<long(long, long, long)>;\n"
+                    "struct S { int run(Fn f) { return f(1); } };\n"
+                    "long a(Big x, Big y, Big z, Big w) { return x(1, 2, 3) + y(1, 2, 3) + z(1, 2, 3) + w(1, 2, 3); }\n";
+  auto c = candidates(inline_aliases, src);
+  REQUIRE(c.size() == 1);  // not Big: four uses would grow the text
+  CHECK(c[0] == "#include <functional>\n"
+                "using Big = std::function<long(long, long, long)>;\n"
+                "struct S { int run(std::function<int(int)> f) { return f(1); } };\n"
+                "long a(Big x, Big y, Big z, Big w) { return x(1, 2, 3) + y(1, 2, 3) + z(1, 2, 3) + w(1, 2, 3); }\n");
 }
 
 // ---- return-void ----
