@@ -149,11 +149,15 @@ void visit_code(CXTranslationUnit tu, const std::function<void(CXCursor)>& f) {
   });
 }
 
+bool overlaps_any(const std::vector<Range>& ranges, unsigned begin, unsigned end) {
+  for (auto& m : ranges)
+    if (m.begin < end && begin < m.end) return true;
+  return false;
+}
+
 std::optional<Range> extent_outside(CXCursor c, const std::vector<Range>& macros) {
   auto r = extent(c);
-  if (!r || r->empty()) return std::nullopt;
-  for (auto& m : macros)
-    if (m.begin < r->end && r->begin < m.end) return std::nullopt;
+  if (!r || r->empty() || overlaps_any(macros, r->begin, r->end)) return std::nullopt;
   return r;
 }
 

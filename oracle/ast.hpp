@@ -71,6 +71,8 @@ void children(CXCursor c, const std::function<void(CXCursor)>& f);
 // (their children may be plain code); `extent_outside` keeps edits out of the
 // macros themselves.
 void visit_code(CXTranslationUnit tu, const std::function<void(CXCursor)>& f);
+// Whether [begin, end) overlaps any of `ranges`.
+bool overlaps_any(const std::vector<Range>& ranges, unsigned begin, unsigned end);
 // The cursor's extent when it overlaps none of `macros`.
 std::optional<Range> extent_outside(CXCursor c, const std::vector<Range>& macros);
 

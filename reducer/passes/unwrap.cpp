@@ -44,12 +44,6 @@ std::optional<ast::Range> kept_range(CXCursor part, const std::string& text) {
   return ast::Range{r->begin + 1, r->end - 1};
 }
 
-bool overlaps(const std::vector<ast::Range>& macros, unsigned begin, unsigned end) {
-  for (auto& m : macros)
-    if (m.begin < end && begin < m.end) return true;
-  return false;
-}
-
 }  // namespace
 
 std::vector<Chunk> unwrap_statements(const PassInput& in) {
@@ -65,7 +59,7 @@ std::vector<Chunk> unwrap_statements(const PassInput& in) {
       for (CXCursor part : kept_parts(s)) {
         auto kept = kept_range(part, in.text);
         if (!kept || kept->begin < whole->begin || kept->end > whole->end || *kept == *whole ||
-            overlaps(macros, whole->begin, kept->begin) || overlaps(macros, kept->end, whole->end))
+            ast::overlaps_any(macros, whole->begin, kept->begin) || ast::overlaps_any(macros, kept->end, whole->end))
           continue;
         Chunk frame;
         if (whole->begin < kept->begin) frame.push_back({whole->begin, kept->begin, ""});
