@@ -23,6 +23,7 @@ std::vector<Chunk> remove_bases_and_template_params(const PassInput&);
 std::vector<Chunk> simplify_expressions(const PassInput&);
 std::vector<Chunk> unwrap_statements(const PassInput&);
 std::vector<Chunk> return_void(const PassInput&);
+std::vector<Chunk> inline_calls(const PassInput&);
 std::vector<Chunk> expand_macros(const PassInput&);
 std::vector<Chunk> inline_aliases(const PassInput&);
 std::vector<Chunk> remove_balanced(const PassInput&);
@@ -312,6 +313,79 @@ TEST_CASE("return-void: the type becomes void, the returns bare or kept as state
                     "template <typename X> [[nodiscard]] void get(X x) const { return; }")));
   // Not: a declaration without a body, a qualified out-of-line member, operators, main, void functions.
   CHECK(c.size() == 4);
+}
+
+// ---- inline ----
+
+TEST_CASE("inline: the one call of a function by its body, parameters as locals, the final return a statement") {
+  std::string src = "int twice(int x, int) { int y = x * 2; return y; }\n"
+                    "int main() { int a = 3; twice(a + 1, 7); }\n";
+  auto c = candidates(inline_calls, src);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0] == "int main() { int a = 3; { int x = a + 1;  int y = x * 2;  y; } }\n");
+  CHECK(compiles(c[0]));
+}
+
+TEST_CASE("inline: a method through its object: members, this, captures, statics and nested types") {
+  std::string cls =
+      "#include <functional>\n"
+      "struct Box {\n"
+      "  struct Part { int n = 1; };\n"
+      "  static int count;\n"
+      "  int v = 0;\n"
+      "  std::function<void()> cb;\n";
+  std::string start =
+      "  void start() {\n"
+      "    Part p;\n"
+      "    this->v += count + p.n;\n"
+      "    cb = [this] { v = 1; };\n"
+      "  }\n";
+  std::string run = "  void run() { v = 1; }\n";
+  auto program = [&](const std::string& methods, const std::string& calls) {
+    return cls + methods + "};\nint Box::count = 2;\nint main() {\n  Box b;\n" + calls + "}\n";
+  };
+  std::string src = program(start + run, "  b.start();\n  Box* q = &b;\n  q->run();\n");
+  auto c = candidates(inline_calls, src);
+  REQUIRE(c.size() == 2);
+  CHECK(c[0] == program(run, "  { \n    Box::Part p;\n    b.v += Box::count + p.n;\n    b.cb = [&] { b.v = 1; };\n  }\n"
+                             "  Box* q = &b;\n  q->run();\n"));
+  CHECK(c[1] == program(start, "  b.start();\n  Box* q = &b;\n  {  q->v = 1; }\n"));
+  for (auto& k : c) {
+    INFO("candidate:\n" << k);
+    CHECK(compiles(k));
+  }
+}
+
+TEST_CASE("inline: calls and functions it leaves alone") {
+  std::string src =
+      "#define CALL(f) f()\n"
+      "void twice_called() {}\n"
+      "void recurse(int n) { if (n) recurse(n - 1); }\n"
+      "int early(int n) { if (n) return 1; return 2; }\n"
+      "void capture(int n, int m) { (void)(n + m); }\n"
+      "struct V { virtual void v() {} };\n"
+      "template <typename T> void tmpl(T) {}\n"
+      "void in_macro() {}\n"
+      "int used() { return 1; }\n"
+      "void plain() { int z = 0; (void)z; }\n"
+      "int main() {\n"
+      "  twice_called(); twice_called();\n"
+      "  recurse(2);\n"
+      "  early(1);\n"
+      "  int m = 1;\n"
+      "  capture(m, 2);\n"  // `{ int n = m; int m = 2; ... }` would read the wrong m
+      "  V().v();\n"
+      "  tmpl(1);\n"
+      "  CALL(in_macro);\n"
+      "  int r = used();\n"
+      "  plain();\n"
+      "  return r;\n"
+      "}\n";
+  auto c = candidates(inline_calls, src);
+  REQUIRE(c.size() == 1);  // only plain()
+  CHECK(c[0].find("void plain()") == std::string::npos);
+  CHECK(c[0].find("{  int z = 0; (void)z; }") != std::string::npos);
+  CHECK(compiles(c[0]));
 }
 
 // ---- unwrap ----

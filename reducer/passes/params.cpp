@@ -13,121 +13,16 @@
 // A parameter still used in the body becomes a local `T name{};` when T is a
 // scalar or pointer (so the body still compiles); other used parameters, or
 // ones used outside the body (constructor initializers), are not removed.
-#include <algorithm>
-#include <unordered_map>
-
 #include "oracle/ast.hpp"
+#include "reducer/passes/functions.hpp"
 #include "reducer/tokens.hpp"
 
 namespace minrepro::reducer {
 namespace {
 
-bool is_function(CXCursorKind k) {
-  return k == CXCursor_FunctionDecl || k == CXCursor_CXXMethod || k == CXCursor_Constructor ||
-         k == CXCursor_FunctionTemplate;
-}
-
-// One key per function: instantiations and redeclarations map to the template
-// or first declaration written in the source.
-CXCursor key_of(CXCursor c) {
-  for (int i = 0; i < 4; ++i) {
-    CXCursor t = clang_getSpecializedCursorTemplate(c);
-    if (clang_Cursor_isNull(t) || clang_equalCursors(t, c)) break;
-    c = t;
-  }
-  return clang_getCanonicalCursor(c);
-}
-
-// Pre-order over everything below `root`, including cursors spelled in a
-// macro expansion: passes::walk skips those, and a call we do not see is a
-// call we would break.
-void walk_deep(CXCursor root, const std::function<void(CXCursor)>& f) {
-  ast::children(root, [&](CXCursor c) {
-    f(c);
-    walk_deep(c, f);
-  });
-}
-
-struct Function {
-  CXCursor key;
-  std::vector<CXCursor> decls, calls;
-  int refs = 0;          // DeclRefExpr/MemberRefExpr naming it
-  bool unsafe = false;   // in an overload set, used in a way we cannot edit
-};
-
-// Everything the walk learns about the functions of the main file.
-struct Index {
-  std::unordered_map<unsigned, std::vector<Function>> by_hash;
-  std::vector<std::string> unresolved_names;
-  std::vector<ast::Range> macros;
-
-  Function& at(CXCursor c) {
-    CXCursor k = key_of(c);
-    auto& bucket = by_hash[clang_hashCursor(k)];
-    for (auto& f : bucket)
-      if (clang_equalCursors(f.key, k)) return f;
-    bucket.push_back({k, {}, {}, 0, false});
-    return bucket.back();
-  }
-
-  void visit(CXCursor c) {
-    CXCursorKind k = clang_getCursorKind(c);
-    CXCursor ref = clang_getCursorReferenced(c);
-    bool ref_fn = !clang_Cursor_isNull(ref) && is_function(clang_getCursorKind(ref));
-    if (ref_fn && !ast::in_main_file(c)) {
-      at(ref).unsafe = true;  // inside a macro expansion
-    } else if (is_function(k)) {
-      at(c).decls.push_back(c);
-    } else if (k == CXCursor_CallExpr && ref_fn) {
-      at(ref).calls.push_back(c);
-    } else if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
-      if (ref_fn) ++at(ref).refs;
-      if (clang_Cursor_isNull(ref)) unresolved_names.push_back(ast::spelling(c));
-    } else if (k == CXCursor_OverloadedDeclRef) {
-      unresolved_names.push_back(ast::spelling(c));
-      for (unsigned i = 0, n = clang_getNumOverloadedDecls(c); i < n; ++i)
-        if (is_function(clang_getCursorKind(clang_getOverloadedDecl(c, i)))) at(clang_getOverloadedDecl(c, i)).unsafe = true;
-    } else if (k == CXCursor_MacroExpansion) {
-      if (auto r = ast::extent(c)) macros.push_back(*r);
-    }
-  }
-};
-
-std::vector<CXCursor> params_of(CXCursor decl) {
-  std::vector<CXCursor> out;
-  ast::children(decl, [&](CXCursor c) {
-    if (clang_getCursorKind(c) == CXCursor_ParmDecl) out.push_back(c);
-  });
-  return out;
-}
-
-bool has_default_arg(CXCursor parm) {
-  bool found = false;
-  ast::children(parm, [&](CXCursor c) { found = found || clang_isExpression(clang_getCursorKind(c)); });
-  return found;
-}
-
-bool in_macro(const Index& ix, ast::Range r) {
-  for (auto& m : ix.macros)
-    if (m.begin < r.end && r.begin < m.end) return true;
-  return false;
-}
-
-CXCursor definition_of(const Function& f) {
-  for (CXCursor d : f.decls)
-    if (clang_isCursorDefinition(d)) return d;
-  return clang_getNullCursor();
-}
-
-bool overloaded(const Index& ix, const Function& f, const std::string& name) {
-  CXCursor parent = clang_getCursorSemanticParent(f.key);
-  int n = 0;
-  for (auto& [h, bucket] : ix.by_hash)
-    for (auto& g : bucket)
-      if (!g.decls.empty() && ast::spelling(g.key) == name && clang_equalCursors(clang_getCursorSemanticParent(g.key), parent))
-        ++n;
-  return n > 1;
-}
+using passes::Function;
+using Index = passes::FunctionIndex;
+using passes::params_of;
 
 // The function-level reasons to leave a function alone (see the top comment).
 bool eligible(const Index& ix, const Function& f, CXCursor def) {
@@ -143,7 +38,7 @@ bool eligible(const Index& ix, const Function& f, CXCursor def) {
   if (k == CXCursor_Constructor ? f.refs != 0 : f.refs != static_cast<int>(f.calls.size())) return false;
   for (auto& u : ix.unresolved_names)
     if (u == name) return false;
-  return !overloaded(ix, f, name);
+  return !ix.overloaded(f, name);
 }
 
 // Each declaration's parameter ranges (all the same count, no defaults) and
@@ -156,13 +51,13 @@ bool collect_lists(const Index& ix, const Function& f, size_t& n, std::vector<st
     lists.emplace_back();
     for (CXCursor p : ps) {
       auto r = ast::extent(p);
-      if (!r || r->empty() || has_default_arg(p)) return false;
+      if (!r || r->empty() || passes::has_default_arg(p)) return false;
       lists.back().push_back(*r);
     }
   }
   for (CXCursor call : f.calls) {
     auto whole = ast::extent(call);
-    if (!whole || in_macro(ix, *whole) || clang_Cursor_getNumArguments(call) != static_cast<int>(n)) return false;
+    if (!whole || ast::overlaps_any(ix.macros, whole->begin, whole->end) || clang_Cursor_getNumArguments(call) != static_cast<int>(n)) return false;
     lists.emplace_back();
     for (unsigned i = 0; i < n; ++i) {
       auto r = ast::extent(clang_Cursor_getArgument(call, i));
@@ -183,7 +78,7 @@ bool scalar(CXType t) {
 enum class Use { none, body, outside };
 Use use_of(CXCursor def, CXCursor parm, ast::Range body) {
   Use u = Use::none;
-  walk_deep(def, [&](CXCursor c) {
+  passes::walk_deep(def, [&](CXCursor c) {
     if (clang_getCursorKind(c) == CXCursor_DeclRefExpr && clang_equalCursors(clang_getCursorReferenced(c), parm)) {
       auto r = ast::in_main_file(c) ? ast::extent(c) : std::nullopt;  // not in a macro
       bool inside = r && r->begin >= body.begin && r->end <= body.end;
@@ -210,7 +105,7 @@ bool keep_alive(const std::string& text, CXCursor def, CXCursor parm, Chunk& chu
 }
 
 void add_chunks(const std::string& text, const Index& ix, const Function& f, std::vector<Chunk>& out) {
-  CXCursor def = definition_of(f);
+  CXCursor def = passes::definition_of(f);
   size_t n = 0;
   std::vector<std::vector<ast::Range>> lists;
   if (clang_Cursor_isNull(def) || !eligible(ix, f, def) || !collect_lists(ix, f, n, lists)) return;
@@ -231,23 +126,9 @@ void add_chunks(const std::string& text, const Index& ix, const Function& f, std
 
 std::vector<Chunk> remove_params(const PassInput& in) {
   if (!in.tu) return {};
-  Index ix;
-  ast::children(clang_getTranslationUnitCursor(in.tu), [&](CXCursor top) {
-    if (!ast::in_main_file(top)) return;
-    ix.visit(top);
-    walk_deep(top, [&](CXCursor c) { ix.visit(c); });
-  });
-  // Functions in the order of their first declaration.
-  std::vector<const Function*> fns;
-  for (auto& [h, bucket] : ix.by_hash)
-    for (auto& f : bucket)
-      if (!f.decls.empty()) fns.push_back(&f);
-  std::sort(fns.begin(), fns.end(), [](const Function* a, const Function* b) {
-    auto ra = ast::extent(a->decls[0]), rb = ast::extent(b->decls[0]);
-    return (ra ? ra->begin : 0) < (rb ? rb->begin : 0);
-  });
+  Index ix(in.tu);
   std::vector<Chunk> chunks;
-  for (auto* f : fns) add_chunks(in.text, ix, *f, chunks);
+  for (auto* f : ix.in_order()) add_chunks(in.text, ix, *f, chunks);
   return chunks;
 }
 

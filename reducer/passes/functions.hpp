@@ -1,0 +1,52 @@
+// What the call-graph passes (params, inline) know about the functions
+// defined in the main file: their declarations, the calls we can see and
+// edit, and the reasons a function cannot be edited safely.
+#pragma once
+#include <clang-c/Index.h>
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "oracle/ast.hpp"
+
+namespace minrepro::reducer::passes {
+
+bool is_function(CXCursorKind k);
+
+// Pre-order over everything below `root`, including cursors spelled in a
+// macro expansion: passes::walk skips those, and a call we do not see is a
+// call we would break.
+void walk_deep(CXCursor root, const std::function<void(CXCursor)>& f);
+
+struct Function {
+  CXCursor key;                      // the template or first declaration
+  std::vector<CXCursor> decls, calls;
+  int refs = 0;                      // DeclRefExpr/MemberRefExpr naming it
+  bool unsafe = false;               // in an overload set, used in a way we cannot edit
+};
+
+// Everything one walk of the translation unit learns about its functions.
+struct FunctionIndex {
+  explicit FunctionIndex(CXTranslationUnit tu);
+  std::unordered_map<unsigned, std::vector<Function>> by_hash;
+  std::vector<std::string> unresolved_names;  // names in dependent (unresolved) calls
+  std::vector<ast::Range> macros;
+
+  // The functions declared in the main file, in the order of their first declaration.
+  std::vector<const Function*> in_order() const;
+  Function& at(CXCursor c);
+  // Whether the function shares its name with another in the same scope.
+  bool overloaded(const Function& f, const std::string& name) const;
+
+ private:
+  void visit(CXCursor c);
+};
+
+std::vector<CXCursor> params_of(CXCursor decl);
+bool has_default_arg(CXCursor parm);
+// The declaration that is the definition, or a null cursor.
+CXCursor definition_of(const Function& f);
+
+}  // namespace minrepro::reducer::passes
