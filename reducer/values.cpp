@@ -4,6 +4,8 @@
 #include <climits>
 #include <sstream>
 
+#include "reducer/tokens.hpp"
+
 namespace minrepro::reducer {
 
 namespace {
@@ -21,10 +23,20 @@ bool string_type(CXType t) {
   return yes;
 }
 
+// A std::chrono::duration (a sleep's or a timeout's length).
+bool duration_type(CXType t) {
+  if (t.kind != CXType_Record) return false;
+  CXString s = clang_getTypeSpelling(t);
+  bool yes = std::string(clang_getCString(s)).rfind("std::chrono::duration<", 0) == 0;
+  clang_disposeString(s);
+  return yes;
+}
+
 bool value_type(CXCursor c, bool& is_bool) {
   CXType t = clang_getCanonicalType(clang_getCursorType(c));
   // Not a constructor call: libclang shows `std::string s;` as a call too.
-  if (string_type(t)) return is_bool = false, clang_getCursorKind(clang_getCursorReferenced(c)) != CXCursor_Constructor;
+  if (string_type(t) || duration_type(t))
+    return is_bool = false, clang_getCursorKind(clang_getCursorReferenced(c)) != CXCursor_Constructor;
   switch (t.kind) {
     case CXType_Bool: is_bool = true; return true;
     case CXType_Short: case CXType_UShort: case CXType_Int: case CXType_UInt: case CXType_Long:
@@ -35,7 +47,8 @@ bool value_type(CXCursor c, bool& is_bool) {
 
 // Defined at the top of the observed build. `seen` keeps the file short: the
 // first 8 values of a site tell whether it is constant.
-const char* kRecorder = R"rec(#include <climits>
+const char* kRecorder = R"rec(#include <chrono>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -52,6 +65,17 @@ static void __repro_value_put(unsigned id, const char* s) {
   static unsigned char seen[1u << 16];
   if (!f || id >= sizeof seen || __atomic_fetch_add(&seen[id], 1, __ATOMIC_RELAXED) >= 8) return;
   std::fprintf(f, "%u %s\n", id, s);
+}
+template <class> struct __repro_is_duration : std::false_type {};
+template <class R, class P> struct __repro_is_duration<std::chrono::duration<R, P>> : std::true_type {};
+template <class P> static const char* __repro_duration_name() {
+  if constexpr (std::is_same_v<P, std::nano>) return "nanoseconds";
+  else if constexpr (std::is_same_v<P, std::micro>) return "microseconds";
+  else if constexpr (std::is_same_v<P, std::milli>) return "milliseconds";
+  else if constexpr (std::is_same_v<P, std::ratio<1>>) return "seconds";
+  else if constexpr (std::is_same_v<P, std::ratio<60>>) return "minutes";
+  else if constexpr (std::is_same_v<P, std::ratio<3600>>) return "hours";
+  else return nullptr;
 }
 template <class T> static T&& __repro_value(unsigned id, T&& v) {
   using U = std::remove_cv_t<std::remove_reference_t<T>>;
@@ -73,6 +97,15 @@ template <class T> static T&& __repro_value(unsigned id, T&& v) {
       else lit += char(ch);
     }
     __repro_value_put(id, (lit + "\"").c_str());
+  } else if constexpr (__repro_is_duration<U>::value) {
+    const char* name = __repro_duration_name<typename U::period>();
+    if constexpr (std::is_integral_v<typename U::rep>) {
+      char buf[64];
+      if (name) {
+        std::snprintf(buf, sizeof buf, "std::chrono::%s(%lld)", name, static_cast<long long>(v.count()));
+        __repro_value_put(id, buf);
+      }
+    }
   } else if constexpr (!std::is_arithmetic_v<U>) {
     // not recorded: libclang typed the conversion, the site holds its operand
   } else if constexpr (std::is_signed_v<U>) {
@@ -100,6 +133,10 @@ std::vector<ValueSite> value_sites(const PassInput& in) {
     bool is_bool = false;
     if ((k == CXCursor_CallExpr || k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) && value_type(c, is_bool))
       if (auto r = ast::extent_outside(c, macros)) {
+        // A duration's literal is 8 tokens (`std::chrono::seconds(2)`): not for a plain name.
+        if (duration_type(clang_getCanonicalType(clang_getCursorType(c))) &&
+            count_tokens(in.text.substr(r->begin, r->end - r->begin)) < 3)
+          return;
         unsigned line, col, off;
         CXFile file;
         clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &file, &line, &col, &off);

@@ -22,7 +22,8 @@ struct ValueSite {
   bool is_bool = false;
 };
 
-// Integer, bool and string (std::string, char pointer) calls, variable and
+// Integer, bool, string (std::string, char pointer) and std::chrono::duration
+// (standard periods, integer counts; not a plain name) calls, variable and
 // member reads inside function bodies and constructors' initializers, outside
 // macros (needs a detailed parse).
 std::vector<ValueSite> value_sites(const PassInput& in);

@@ -561,10 +561,11 @@ TEST_CASE("tidy keeps an initializer with effects: `T name = f();` becomes `f();
 // ---- values ----
 
 TEST_CASE("values: the instrumented program runs, reports its constants, and each becomes a literal") {
-  std::string src = R"(#include <cstdlib>
+  std::string src = R"(#include <chrono>
+#include <cstdlib>
 #include <sstream>
 #include <string>
-struct Config { int attempts = 0; bool verbose = false; unsigned width = 0; };
+struct Config { int attempts = 0; bool verbose = false; unsigned width = 0; std::chrono::milliseconds pause{0}; };
 static int parse(const std::string& s) { return std::atoi(s.c_str()); }
 static std::string greet() { return "hi \"you\"\n"; }
 int main() {
@@ -576,6 +577,9 @@ int main() {
   c.attempts = parse("4");
   c.verbose = parse("1") > 0;
   c.width = 7;
+  c.pause = std::chrono::seconds(2);
+  auto wait = c.pause;
+  if (wait.count() != 2000) return 1;
   int total = 0, neg = -3;
   for (int i = 0; i < c.attempts; ++i) total += i;
   if (c.verbose && c.width == 7u) total += neg;
@@ -609,6 +613,8 @@ int main() {
   CHECK(replaced("c.width == 7u", "7u == 7u"));                // unsigned keeps its type
   CHECK(replaced("total += neg", "total += (-3)"));            // negative, parenthesized
   CHECK(replaced("g = greet()", "g = \"hi \\\"you\\\"\\n\""));  // a string, escaped
+  CHECK(replaced("wait = c.pause", "wait = std::chrono::milliseconds(2000)"));  // a duration, in its period
+  for (auto& c : cands) CHECK(c.find("(std::chrono::milliseconds(2000).count()") == std::string::npos);  // a plain name: 8 tokens for 1
   for (auto& c : cands) CHECK(c.find("total += 0") == std::string::npos);  // `i` changes: no literal
   // A site the compiler rejects in the instrumented build is left out by its line.
   unsigned width_line = 0;
