@@ -24,6 +24,7 @@ std::vector<Chunk> simplify_expressions(const PassInput&);
 std::vector<Chunk> unwrap_statements(const PassInput&);
 std::vector<Chunk> return_void(const PassInput&);
 std::vector<Chunk> inline_calls(const PassInput&);
+std::vector<Chunk> flatten_objects(const PassInput&);
 std::vector<Chunk> expand_macros(const PassInput&);
 std::vector<Chunk> inline_aliases(const PassInput&);
 std::vector<Chunk> remove_balanced(const PassInput&);
@@ -386,6 +387,44 @@ TEST_CASE("inline: calls and functions it leaves alone") {
   CHECK(c[0].find("void plain()") == std::string::npos);
   CHECK(c[0].find("{  int z = 0; (void)z; }") != std::string::npos);
   CHECK(compiles(c[0]));
+}
+
+// ---- flatten ----
+
+TEST_CASE("flatten: an object used only through its fields becomes the fields, its class goes with it") {
+  std::string src = "#include <mutex>\n"
+                    "struct Guarded { std::mutex mu; int n = 1; long w{2}; Guarded() : n(5) {} };\n"
+                    "int main() { Guarded g; std::lock_guard<std::mutex> l(g.mu); return g.n + g.w - 7; }\n";
+  auto c = candidates(flatten_objects, src);
+  REQUIRE(c.size() == 1);  // the constructor's initializer wins over the default one
+  CHECK(c[0] == "#include <mutex>\n"
+                "int main() { std::mutex mu; int n(5); long w{2}; std::lock_guard<std::mutex> l(mu); return n + w - 7; }\n");
+  CHECK(compiles(c[0]));
+}
+
+TEST_CASE("flatten: two objects of one class get new names, statics stay static") {
+  std::string src = "struct Pair { int a = 1; int b = 2; };\n"
+                    "Pair g_pair;\n"
+                    "int f() { static Pair p; return p.a + p.b + g_pair.a; }\n";
+  auto c = candidates(flatten_objects, src);
+  REQUIRE(c.size() == 1);  // `a` for both would make g_pair.a read the local
+  CHECK(c[0] == "int g_pair_a = 1; int g_pair_b = 2;\n"
+                "int f() { static int p_a = 1; static int p_b = 2; return p_a + p_b + g_pair_a; }\n");
+  CHECK(compiles(c[0]));
+}
+
+TEST_CASE("flatten: objects used whole, through methods, or of classes with more than fields stay") {
+  std::string src = "struct Pair { int a = 1; int b = 2; int sum() const { return a + b; } };\n"
+                    "struct Base {};\n"
+                    "struct Derived : Base { int x = 0; };\n"
+                    "struct WithDtor { int x = 0; ~WithDtor() {} };\n"
+                    "struct TwoCtors { int x; TwoCtors() : x(1) {} TwoCtors(int v) : x(v) {} };\n"
+                    "int use(const Pair& p) { return p.a; }\n"
+                    "int main() {\n"
+                    "  Pair whole; Pair method; Pair braced{}; Derived d; WithDtor w; TwoCtors t;\n"
+                    "  return use(whole) + method.sum() + braced.a + d.x + w.x + t.x;\n"
+                    "}\n";
+  CHECK(candidates(flatten_objects, src).empty());
 }
 
 // ---- unwrap ----
