@@ -193,7 +193,8 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
 
   std::optional<double> quiet_since;
   std::string quiet;
-  double next_sample = 0, delay_snapshot_at = std::min(oc.min_delay * 0.5, 0.25);
+  double min_delay = options.min_delay.value_or(oc.min_delay);
+  double next_sample = 0, delay_snapshot_at = std::min(min_delay * 0.5, 0.25);
   // The phase is the one at the snapshot: a delayed exit ends in exit handlers
   // even when the delay was in main's locals.
   std::string phase;
@@ -227,7 +228,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
     double since = now - *ev.exit_began;
     if (oc.kind == Kind::DelayedExit) {
       if (ev.threads.empty() && since >= delay_snapshot_at) take_snapshot(pid);
-      if (options.early_delay.value_or(oc.early_delay) && since >= oc.min_delay) {
+      if (options.early_delay.value_or(oc.early_delay) && since >= min_delay) {
         ev.reproduced = ev.early = true;
         ev.why = "still exiting " + fmt_s(since) + " after " + ev.exit_event + " (early_delay)";
         return true;
@@ -289,7 +290,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
           break;
         }
         double delay = *ev.ended - *ev.exit_began;
-        bool delayed = oc.kind == Kind::DelayedExit && delay >= oc.min_delay;
+        bool delayed = oc.kind == Kind::DelayedExit && delay >= min_delay;
         ev.reproduced = delayed;
         ev.why = "ended (" + end + ") " + fmt_s(delay) + " after " + ev.exit_event +
                  (delayed ? "" : oc.kind == Kind::DelayedExit ? " (under min_delay)" : "");

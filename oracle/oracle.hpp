@@ -51,6 +51,7 @@ struct CheckOptions {
   bool backtraces = true;             // all-thread backtraces at the verdict
   const Signature* expect = nullptr;  // a reproducing run must show this signature
   std::optional<bool> early_delay;    // delayed-exit: overrides the config's early_delay
+  std::optional<double> min_delay;    // delayed-exit: overrides the config's min_delay
   std::optional<bool> early_verdict;  // exit-hang: overrides the config's early_verdict
   // When set, a candidate whose compiler warnings include a kind not in this
   // set is rejected before it runs (broken code such as `(';', pos)`).

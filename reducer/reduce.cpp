@@ -187,12 +187,31 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     }
   }
 
+  // A delayed exit must keep a margin over min_delay while reducing: a
+  // candidate whose delay sits right at the threshold (two 250 ms sleeps for
+  // a 0.5 s min_delay) passes some runs and fails others, and the result
+  // then reproduces less often than the original. Required: 20% over
+  // min_delay, or half way to the shortest delay the original showed.
+  std::optional<double> reduce_min_delay;
+  if (oc.kind == oracle::Kind::DelayedExit) {
+    double shortest = 0;
+    for (auto& ev : v0.evidence)
+      if (ev.reproduced && ev.ended && ev.exit_began && (shortest == 0 || *ev.ended - *ev.exit_began < shortest))
+        shortest = *ev.ended - *ev.exit_began;
+    if (shortest > oc.min_delay) {
+      reduce_min_delay = std::min(1.2 * oc.min_delay, (oc.min_delay + shortest) / 2);
+      progress.note("while reducing, a candidate's exit must take " + std::to_string(*reduce_min_delay).substr(0, 5) +
+                    " s (the original's took " + std::to_string(shortest).substr(0, 5) + " s)");
+    }
+  }
+
   // Where to start: the original, or a previous result with --resume.
   std::string current = *input;
   if (o.resume && std::filesystem::exists(o.output)) {
     auto prev = cli::read_source(o.output);
     oracle::CheckOptions co;
     co.expect = oc.signature ? &expect : nullptr;
+    co.min_delay = reduce_min_delay;
     if (prev && oracle.check(*prev, co).reproduced) {
       current = *prev;
       progress.note("resuming from " + o.output.string());
@@ -213,6 +232,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     co.stop_when_decided = true;
     co.expect = oc.signature ? &expect : nullptr;
     co.backtraces = oc.signature;
+    co.min_delay = reduce_min_delay;
     co.allowed_warnings = guard_warnings ? &allowed_warnings : nullptr;
     if (!oracle.check(candidate, co).reproduced) return false;
     oracle::CheckOptions again = co;

@@ -143,6 +143,18 @@ TEST_CASE("atexit handler sleeping 0.8 s: delayed-exit yes, exit-hang no, no ear
   CHECK(h.evidence[0].ended);
 }
 
+TEST_CASE("a check's min_delay override: the same 0.8 s delay passes 0.5 s and fails 1.2 s") {
+  Config c = short_config(Kind::DelayedExit);
+  c.oracle.min_delay = 0.5;
+  CheckOptions strict;
+  strict.min_delay = 1.2;  // what reduce asks while reducing, to keep a margin over min_delay
+  CHECK(check(c, kAtexitSleep).reproduced);
+  auto v = check(c, kAtexitSleep, strict);
+  CHECK_FALSE(v.reproduced);
+  REQUIRE(v.evidence.size() == 1);
+  CHECK(v.evidence[0].why.find("under min_delay") != std::string::npos);
+}
+
 TEST_CASE("a clean exit reproduces under no oracle") {
   for (Kind k : {Kind::ExitHang, Kind::DelayedExit, Kind::Hang, Kind::Crash}) {
     auto v = check(short_config(k), kClean);
