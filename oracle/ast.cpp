@@ -80,6 +80,12 @@ CXTranslationUnit Parser::parse(const std::filesystem::path& path, const std::st
   return tu_;
 }
 
+void Parser::warm(const std::filesystem::path& path, const std::string& directives) {
+  if (warmed_ == directives && tu_ && path.string() == path_) return;
+  parse(path, directives + "int __minrepro_preamble_warm;\n");
+  warmed_ = directives;
+}
+
 Parser& thread_parser(const std::vector<std::string>& compiler_flags, bool detailed) {
   thread_local std::map<std::pair<std::vector<std::string>, bool>, std::unique_ptr<Parser>> parsers;
   auto& p = parsers[{compiler_flags, detailed}];

@@ -36,6 +36,11 @@ class Parser {
   // is only reused for a real file). Returns null when libclang gives up.
   // The TU stays valid until the next parse() on this Parser.
   CXTranslationUnit parse(const std::filesystem::path& path, const std::string& text);
+  // Parses `directives` (a file's leading block of directives and comments)
+  // with one declaration after it, unless the last warm-up had the same
+  // block: a later reparse of a file starting with that block, here or in a
+  // fork of this process, finds its precompiled preamble ready.
+  void warm(const std::filesystem::path& path, const std::string& directives);
   // Whether the last parse had errors.
   bool had_errors() const { return errors_; }
   std::string first_error() const { return first_error_; }
@@ -49,6 +54,7 @@ class Parser {
   std::string text_;  // kept alive while libclang may read it
   bool errors_ = false;
   std::string first_error_;
+  std::optional<std::string> warmed_;
 };
 
 // One Parser per thread, flag set and detail level.

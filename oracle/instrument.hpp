@@ -15,6 +15,7 @@ struct Instrumented {
   int returns = 0;  // `return X;` statements of main that were wrapped
   bool parse_errors = false;  // libclang found errors: g++ will very likely reject it too
   std::string first_error;
+  bool crashed = false;  // libclang crashed on it (in a separate process): no instrumented text
 };
 
 // `path` names the file for libclang and for the `#line` directive that keeps

@@ -362,7 +362,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     auto t0 = Clock::now();
     Instrumented ins = instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags);
     stats_.parse_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
-    if (precheck_ && ins.parse_errors) {
+    if (ins.parse_errors && (precheck_ || (exit_kind && ins.crashed))) {
       ++stats_.precheck_rejects;
       v.build.diagnostics = ins.first_error;
       v.why = "does not compile (libclang): " + ins.first_error;

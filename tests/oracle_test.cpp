@@ -155,6 +155,27 @@ TEST_CASE("a check's min_delay override: the same 0.8 s delay passes 0.5 s and f
   CHECK(v.evidence[0].why.find("under min_delay") != std::string::npos);
 }
 
+// libclang 14 crashes on this (a template header in front of a destructor)
+// and leaves its process's heap corrupted.
+const char* kCrashesLibclang = R"(#include <vector>
+struct A {
+  std::vector<int> v;
+  template <typename F>
+  ~A() { for (auto& x : v) (void)x; }
+};
+A g;
+int main() {}
+)";
+
+TEST_CASE("a candidate that crashes libclang is rejected, and the process lives on") {
+  for (int i = 0; i < 2; ++i) {
+    auto v = check(short_config(Kind::ExitHang), kCrashesLibclang);
+    CHECK_FALSE(v.reproduced);
+    CHECK(v.why.find("libclang crashed") != std::string::npos);
+  }
+  CHECK(reproduces(Kind::ExitHang, kGlobalJoin));  // the same thread's parser still works
+}
+
 TEST_CASE("a clean exit reproduces under no oracle") {
   for (Kind k : {Kind::ExitHang, Kind::DelayedExit, Kind::Hang, Kind::Crash}) {
     auto v = check(short_config(k), kClean);
