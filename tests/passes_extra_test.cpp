@@ -24,6 +24,7 @@ std::vector<Chunk> simplify_expressions(const PassInput&);
 std::vector<Chunk> unwrap_statements(const PassInput&);
 std::vector<Chunk> return_void(const PassInput&);
 std::vector<Chunk> inline_calls(const PassInput&);
+std::vector<Chunk> remove_statements(const PassInput&);
 std::vector<Chunk> flatten_objects(const PassInput&);
 std::vector<Chunk> expand_macros(const PassInput&);
 std::vector<Chunk> inline_aliases(const PassInput&);
@@ -425,6 +426,29 @@ TEST_CASE("flatten: objects used whole, through methods, or of classes with more
                     "  return use(whole) + method.sum() + braced.a + d.x + w.x + t.x;\n"
                     "}\n";
   CHECK(candidates(flatten_objects, src).empty());
+}
+
+// ---- statements ----
+
+TEST_CASE("statements: a variable initialized by a call may become the call alone") {
+  std::string src = "#include <optional>\n"
+                    "struct P { P(int) {} };\n"
+                    "std::optional<int> start(int n) { return n; }\n"
+                    "int main() {\n"
+                    "  auto a = start(1);\n"
+                    "  P p(2);\n"
+                    "  int x = 3;\n"
+                    "  std::optional<int> b{start(4)};\n"
+                    "  return x;\n"
+                    "}\n";
+  auto c = candidates(remove_statements, src);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = src;
+    return t.replace(t.find(from), from.size(), to);
+  };
+  CHECK(has(c, with("  auto a = start(1);\n", "  start(1);\n")));
+  CHECK(has(c, with("  auto a = start(1);\n", "")));
+  CHECK(c.size() == 5 + 1 + 1);  // five statements, the body of start(), and the one call kept
 }
 
 // ---- unwrap ----
