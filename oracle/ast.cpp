@@ -86,6 +86,17 @@ void Parser::warm(const std::filesystem::path& path, const std::string& directiv
   warmed_ = directives;
 }
 
+CXCursor peel(CXCursor c) {
+  while (clang_getCursorKind(c) == CXCursor_UnexposedExpr) {
+    CXCursor only = clang_getNullCursor();
+    int n = 0;
+    children(c, [&](CXCursor k) { ++n, only = k; });
+    if (n != 1) break;
+    c = only;
+  }
+  return c;
+}
+
 Parser& thread_parser(const std::vector<std::string>& compiler_flags, bool detailed) {
   thread_local std::map<std::pair<std::vector<std::string>, bool>, std::unique_ptr<Parser>> parsers;
   auto& p = parsers[{compiler_flags, detailed}];

@@ -82,6 +82,10 @@ bool overlaps_any(const std::vector<Range>& ranges, unsigned begin, unsigned end
 // The cursor's extent when it overlaps none of `macros`.
 std::optional<Range> extent_outside(CXCursor c, const std::vector<Range>& macros);
 
+// The expression under libclang's unexposed wrappers (conversions, cleanups)
+// that have exactly one child; `c` itself when it is not such a wrapper.
+CXCursor peel(CXCursor c);
+
 // A function's (or lambda's) body: its compound-statement child, or a null cursor.
 CXCursor body_of(CXCursor function);
 

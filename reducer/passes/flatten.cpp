@@ -49,17 +49,6 @@ struct Uses {
   std::vector<Access> accesses;  // `v.field`, to become the field's variable
 };
 
-CXCursor peel(CXCursor c) {
-  while (clang_getCursorKind(c) == CXCursor_UnexposedExpr) {
-    CXCursor only = clang_getNullCursor();
-    int n = 0;
-    ast::children(c, [&](CXCursor k) { ++n, only = k; });
-    if (n != 1) break;
-    c = only;
-  }
-  return c;
-}
-
 unsigned skip_space(const std::string& text, unsigned i) {
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   return i;
@@ -158,7 +147,7 @@ std::vector<Chunk> flatten_objects(const PassInput& in) {
       } else if (k == CXCursor_MemberRefExpr && clang_getCursorKind(ref) == CXCursor_FieldDecl) {
         CXCursor base = clang_getNullCursor();
         ast::children(c, [&](CXCursor b) { base = b; });
-        base = peel(base);
+        base = ast::peel(base);
         if (clang_getCursorKind(base) != CXCursor_DeclRefExpr) return;
         auto b = ast::extent_outside(base, macros), m = ast::extent_outside(c, macros);
         if (!b || !m) return;

@@ -47,13 +47,7 @@ void call_statements(const std::string& text, CXCursor c, CXCursor caller, std::
     CXCursorKind kind = clang_getCursorKind(k);
     CXCursor inner_caller = passes::is_function(kind) ? k : caller;
     if (clang_getCursorKind(c) == CXCursor_CompoundStmt && !clang_Cursor_isNull(caller)) {
-      CXCursor e = k;  // peel the wrappers (cleanups, conversions) libclang shows as unexposed
-      for (int n = 1; clang_getCursorKind(e) == CXCursor_UnexposedExpr && n == 1;) {
-        n = 0;
-        CXCursor only = e;
-        ast::children(e, [&](CXCursor x) { ++n, only = x; });
-        if (n == 1) e = only;
-      }
+      CXCursor e = ast::peel(k);
       auto r = ast::extent(k);
       if (clang_getCursorKind(e) == CXCursor_CallExpr && r) {
         unsigned end = r->end;
@@ -109,12 +103,7 @@ std::optional<Object> object_of(const std::string& text, const CallStatement& cs
   ast::children(cs.call, [&](CXCursor k) {
     if (clang_Cursor_isNull(callee)) callee = k;
   });
-  while (clang_getCursorKind(callee) == CXCursor_UnexposedExpr) {
-    CXCursor inner = clang_getNullCursor();
-    ast::children(callee, [&](CXCursor k) { inner = k; });
-    if (clang_Cursor_isNull(inner)) return std::nullopt;
-    callee = inner;
-  }
+  callee = ast::peel(callee);
   if (clang_getCursorKind(callee) != CXCursor_MemberRefExpr) return std::nullopt;
   CXCursor base = clang_getNullCursor();
   ast::children(callee, [&](CXCursor k) { base = k; });

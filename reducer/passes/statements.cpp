@@ -18,12 +18,7 @@ std::optional<Edit> keep_call(const std::string& text, CXCursor decl, unsigned b
   ast::children(vars[0], [&](CXCursor k) {
     if (clang_isExpression(clang_getCursorKind(k))) init = k;
   });
-  for (CXCursor c = init; clang_getCursorKind(c) == CXCursor_UnexposedExpr;) {
-    int n = 0;
-    ast::children(c, [&](CXCursor k) { ++n, init = k; });
-    if (n != 1) return std::nullopt;
-    c = init;
-  }
+  init = ast::peel(init);
   CXCursor callee = clang_getCursorReferenced(init);
   auto r = ast::extent(init);
   if (clang_getCursorKind(init) != CXCursor_CallExpr || clang_getCursorKind(callee) == CXCursor_Constructor || !r)
