@@ -209,14 +209,22 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   std::string current = *input;
   if (o.resume && std::filesystem::exists(o.output)) {
     auto prev = cli::read_source(o.output);
+    // Up to three runs, the first hit decides: one run under load can miss
+    // the signature, and starting over throws away a long reduction.
     oracle::CheckOptions co;
     co.expect = oc.signature ? &expect : nullptr;
     co.min_delay = reduce_min_delay;
-    if (prev && oracle.check(*prev, co).reproduced) {
+    co.runs = std::max(3, oc.runs);
+    co.min_hits = std::max(1, oc.min_hits);
+    co.stop_when_decided = true;
+    oracle::Verdict vp;
+    if (prev) vp = oracle.check(*prev, co);
+    if (prev && vp.reproduced) {
       current = *prev;
       progress.note("resuming from " + o.output.string());
     } else {
-      progress.note("warning: " + o.output.string() + " does not reproduce; starting from the input");
+      progress.note("warning: " + o.output.string() + " does not reproduce (" + (prev ? vp.why : "unreadable") +
+                    "); starting from the input");
     }
   }
   if (auto st = reducer::write_atomically(o.output, current); !st) return fail(st.error().message);
