@@ -481,6 +481,26 @@ TEST_CASE("unwrap: if, loops, do, try and blocks give up their frame") {
   CHECK(c.size() == 7);
 }
 
+TEST_CASE("unwrap: a lambda called where it is written gives its body, unless it returns") {
+  std::string src = "int f() {\n"
+                    "  int s = 0;\n"
+                    "  [&] { s += 1; }();\n"
+                    "  [&]() { s += 2; }();\n"
+                    "  int r = [&] { return s; }();\n"
+                    "  [&] { if (s) return; s = 5; }();\n"
+                    "  return r;\n"
+                    "}\n";
+  auto c = candidates(unwrap_statements, src);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = src;
+    return t.replace(t.find(from), from.size(), to);
+  };
+  CHECK(has(c, with("[&] { s += 1; }();", " s += 1; ")));
+  CHECK(has(c, with("[&]() { s += 2; }();", " s += 2; ")));
+  CHECK(c.size() == 3);  // and the `if` in the last lambda
+  for (auto& k : c) CHECK(compiles(k));
+}
+
 TEST_CASE("unwrap: a frame in a macro stays, a macro in what is kept does not matter") {
   std::string src = "#define ONCE(x) do { x; } while (0)\n"
                     "void f(int& s) { ONCE(s = 1); try { ONCE(s = 2); } catch (...) {} }\n";
