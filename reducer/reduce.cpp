@@ -209,13 +209,15 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   std::string current = *input;
   if (o.resume && std::filesystem::exists(o.output)) {
     auto prev = cli::read_source(o.output);
-    // Up to three runs, the first hit decides: one run under load can miss
-    // the signature, and starting over throws away a long reduction.
+    // Three runs (or --runs): a starting point must reproduce as reliably as
+    // the original did. A result cut short by the budget was not confirmed,
+    // and one seen on the corpus had turned a deterministic hang into a race
+    // (1 run in 3); resuming from it would build on the race.
     oracle::CheckOptions co;
     co.expect = oc.signature ? &expect : nullptr;
     co.min_delay = reduce_min_delay;
     co.runs = std::max(3, oc.runs);
-    co.min_hits = std::max(1, oc.min_hits);
+    co.min_hits = v0.hits == v0.runs ? co.runs : std::max(1, oc.min_hits);
     co.stop_when_decided = true;
     oracle::Verdict vp;
     if (prev) vp = oracle.check(*prev, co);
