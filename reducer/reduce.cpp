@@ -370,7 +370,10 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     ps.pass = "clang-format";
     progress.update(ps, true);
     std::string formatted = reducer::clang_format(current, oracle.workdir());
-    if (formatted != current && test(formatted)) {
+    // Two retries, as for tidy: a verdict that flakes under load must not leave the result unformatted.
+    bool kept = false;
+    for (int attempt = 0; attempt < 3 && formatted != current && !kept && !engine.stopped(); ++attempt) kept = test(formatted);
+    if (kept) {
       current = formatted;
       on_improve(current);
     }
