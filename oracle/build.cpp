@@ -105,6 +105,7 @@ runners::RunResult compile(const Toolchain& tc, std::vector<std::string> args, c
   spec.limits.memory_mb = 8192;
   spec.limits.cpu_s = static_cast<long>(tc.compile_timeout) + 1;
   spec.limits.processes = 4096;
+  spec.background = true;  // candidates' runs, which decide verdicts by timing, come first
   return runners::run(spec);
 }
 

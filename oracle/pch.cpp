@@ -70,6 +70,7 @@ std::optional<fs::path> PchCache::header_for(const std::string& source) {
   spec.limits.memory_mb = 8192;
   spec.limits.processes = 4096;
   spec.limits.file_mb = 2048;
+  spec.background = true;
   bool ok = runners::run(spec).exited_ok();
   std::lock_guard l(mu_);
   Entry& e = entries_[key];

@@ -139,6 +139,11 @@ struct ChildSetup {
       if (sb->netns_fd >= 0) setns(sb->netns_fd, CLONE_NEWNET);
       if (limit(RLIMIT_NPROC, lim.processes)) return fail();
     }
+    if (spec->background) {
+      sched_param idle{};
+      sched_setscheduler(0, SCHED_IDLE, &idle);
+      setpriority(PRIO_PROCESS, 0, 19);
+    }
     if (chdir(spec->cwd.c_str()) != 0) return fail();
     // Only stdin/stdout/stderr reach the program: the launcher's own copies of
     // the pipes (and anything else of ours) close at exec.

@@ -34,6 +34,7 @@ struct RunSpec {
   Limits limits;
   double deadline_s = 10.0;              // hard limit, from start
   bool sandbox = false;                  // candidates: no network, unprivileged uid when root
+  bool background = false;               // SCHED_IDLE, nice 19: only the CPU time nothing else wants (compilers)
   std::chrono::milliseconds tick{10};    // how often the watcher is asked
 };
 

@@ -37,6 +37,17 @@ TEST_CASE("captures output and exit status") {
   CHECK_FALSE(r.out_truncated);
 }
 
+TEST_CASE("a background run (compilers) gets SCHED_IDLE and nice 19; others keep ours") {
+  // Fields 19 and 41 of /proc/PID/stat: nice and scheduling policy (5 is SCHED_IDLE).
+  std::string script = "cut -d' ' -f19,41 /proc/$$/stat";
+  auto normal = run(shell(script));
+  RunSpec bg = shell(script);
+  bg.background = true;
+  auto idle = run(bg);
+  CHECK(idle.out == "19 5\n");
+  CHECK(normal.out != idle.out);
+}
+
 TEST_CASE("a program that cannot start is reported, not thrown") {
   RunSpec s;
   s.program = "/nonexistent/program";
