@@ -148,7 +148,7 @@ Instrumented instrument_main_end(const std::string& text, const std::filesystem:
   if (pid == 0) {
     close(fds[0]);
     int null = open("/dev/null", O_WRONLY);  // libclang's crash report is not the user's business
-    if (null >= 0) dup2(null, STDERR_FILENO);
+    if (null >= 0) dup2(null, STDOUT_FILENO), dup2(null, STDERR_FILENO);
     std::string s = serialize(instrument_here(text, path, compiler_flags));
     for (size_t done = 0; done < s.size();) {
       ssize_t n = write(fds[1], s.data() + done, s.size() - done);
