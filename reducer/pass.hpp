@@ -46,6 +46,11 @@ std::string apply_chunks(const std::string& text, const std::vector<const Chunk*
 namespace passes {
 // A character of an identifier (or a number).
 inline bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+// The first offset at or after `i` that is not whitespace (or the text's end).
+inline unsigned skip_space(const std::string& text, unsigned i) {
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  return i;
+}
 // The cursor's extent, widened to a trailing ';' (and one trailing newline when
 // the thing sits alone on its lines).
 bool decl_range(CXCursor c, const std::string& text, unsigned& begin, unsigned& end);

@@ -29,10 +29,7 @@ CXCursor key_of(CXCursor c) {
 }
 CXCursor canonical_ref(CXCursor c) { return key_of(clang_getCursorReferenced(c)); }
 
-unsigned skip_space(const std::string& t, unsigned p) {
-  while (p < t.size() && std::isspace(static_cast<unsigned char>(t[p]))) ++p;
-  return p;
-}
+using passes::skip_space;
 
 // A bracketed list `<a, b>` / `(a, b)`: its brackets and its top-level items.
 struct List {

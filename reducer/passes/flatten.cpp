@@ -26,6 +26,8 @@
 namespace minrepro::reducer {
 namespace {
 
+using passes::skip_space;
+
 // Cursors keyed by identity (libclang cursors hash but do not order).
 template <class T>
 struct CursorMap {
@@ -48,11 +50,6 @@ struct Uses {
   int refs = 0;                  // every DeclRefExpr naming the variable
   std::vector<Access> accesses;  // `v.field`, to become the field's variable
 };
-
-unsigned skip_space(const std::string& text, unsigned i) {
-  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  return i;
-}
 
 // The initializers of a default constructor with an empty body, by field
 // name: `App() : n_(3), w_{1} {}` gives n_ -> "(3)", w_ -> "{1}". Nullopt for

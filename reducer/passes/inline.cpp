@@ -50,8 +50,7 @@ void call_statements(const std::string& text, CXCursor c, CXCursor caller, std::
       CXCursor e = ast::peel(k);
       auto r = ast::extent(k);
       if (clang_getCursorKind(e) == CXCursor_CallExpr && r) {
-        unsigned end = r->end;
-        while (end < text.size() && std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+        unsigned end = passes::skip_space(text, r->end);
         if (end < text.size() && text[end] == ';') out.push_back({e, {r->begin, end + 1}, caller});
       }
     }
@@ -180,8 +179,7 @@ bool rewrites(const std::string& text, CXCursor body, CXCursor cls, const Object
     if (k == CXCursor_CXXThisExpr) {
       auto r = ast::extent(c);
       if (!r || text_of(text, *r) != "this" || o.self.empty()) return void(ok = false);
-      unsigned after = r->end;  // `this->m` becomes `obj.m`, other uses of `this` `(&obj)`
-      while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
+      unsigned after = passes::skip_space(text, r->end);  // `this->m` becomes `obj.m`, other uses of `this` `(&obj)`
       if (text.compare(after, 2, "->") == 0) edit(c, r->begin, after + 2, o.prefix);
       else edit(c, r->begin, r->end, o.self);
       return;

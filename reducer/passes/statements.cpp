@@ -3,6 +3,8 @@
 // declaration of one variable initialized by a call, `T v = f(x);`, may also
 // become the call alone, `f(x);`: the variable goes, the call's effects stay
 // (and `inline` can then take the call).
+#include <algorithm>
+
 #include "oracle/ast.hpp"
 #include "reducer/pass.hpp"
 
@@ -26,7 +28,7 @@ std::optional<Edit> keep_call(const std::string& text, CXCursor decl, unsigned b
   unsigned eq = r->begin;
   while (eq > b && std::isspace(static_cast<unsigned char>(text[eq - 1]))) --eq;
   if (eq <= b || text[eq - 1] != '=') return std::nullopt;  // `T v(f(x))` or `T v{...}`: leave it
-  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;  // keep the indentation
+  b = std::min(passes::skip_space(text, b), e);  // keep the indentation
   return Edit{b, e, text.substr(r->begin, r->end - r->begin) + ";" + (text[e - 1] == '\n' ? "\n" : "")};
 }
 

@@ -65,7 +65,7 @@ std::optional<CXCursor> called_lambda(CXCursor s, const std::string& text, unsig
   if (!b) return std::nullopt;
   for (auto& t : tokenize(text.substr(b->begin, b->end - b->begin)))
     if (text.compare(b->begin + t.begin, t.end - t.begin, "return") == 0 && t.end - t.begin == 6) return std::nullopt;
-  while (end < text.size() && std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+  end = passes::skip_space(text, end);
   if (end >= text.size() || text[end] != ';') return std::nullopt;
   ++end;
   return body;
