@@ -245,10 +245,17 @@ RunResult run(const RunSpec& spec_in, const Watcher& watch) {
 
   std::string tag = new_run_env();
   std::vector<std::string> env_store;
+  // The spec's entries replace inherited ones of the same name (a getenv
+  // would find the first).
+  auto set_by_spec = [&](const char* e) {
+    const char* eq = strchr(e, '=');
+    size_t n = eq ? size_t(eq - e) + 1 : strlen(e);
+    return std::any_of(spec.env.begin(), spec.env.end(), [&](const std::string& s) { return s.compare(0, n, e, n) == 0; });
+  };
   if (spec.inherit_env)
     for (char** e = environ; *e; ++e)
       // Keep an outer tool's tags (nested runs stay findable); drop its probe file.
-      if (strncmp(*e, "MINREPRO_PROBE=", 15) != 0) env_store.emplace_back(*e);
+      if (strncmp(*e, "MINREPRO_PROBE=", 15) != 0 && !set_by_spec(*e)) env_store.emplace_back(*e);
   env_store.push_back(session_env());
   env_store.push_back(tag);
   for (auto& e : spec.env) env_store.push_back(e);

@@ -48,6 +48,17 @@ TEST_CASE("a background run (compilers) gets SCHED_IDLE and nice 19; others keep
   CHECK(normal.out != idle.out);
 }
 
+TEST_CASE("the spec's environment entries replace inherited ones of the same name") {
+  setenv("MINREPRO_TEST_VAR", "outer", 1);
+  setenv("MINREPRO_TEST_VAR_LONGER", "kept", 1);
+  RunSpec s = shell("env | grep -c '^MINREPRO_TEST_VAR='; echo $MINREPRO_TEST_VAR $MINREPRO_TEST_VAR_LONGER");
+  s.env = {"MINREPRO_TEST_VAR=ours"};
+  auto r = run(s);
+  unsetenv("MINREPRO_TEST_VAR");
+  unsetenv("MINREPRO_TEST_VAR_LONGER");
+  CHECK(r.out == "1\nours kept\n");
+}
+
 TEST_CASE("a program that cannot start is reported, not thrown") {
   RunSpec s;
   s.program = "/nonexistent/program";
