@@ -11,6 +11,7 @@
 
 namespace minrepro::runners {
 extern const char* const kExitProbeSource;
+extern const char* const kThreadDelaySource;
 }
 
 namespace minrepro::oracle {
@@ -137,6 +138,15 @@ Status Builder::prepare() {
     return Error{"cannot build the exit probe with '" + toolchain_.cxx + "': " +
                  (r.err.empty() ? r.describe_end() : r.err.substr(0, r.err.find('\n'))) +
                  " (check the compiler and --cxxflags)"};
+  // The thread-delay library for perturbed runs; without it (a toolchain that
+  // cannot build shared objects) those runs are plain ones.
+  fs::path delay_src = workdir_ / "thread_delay.c";
+  std::ofstream(delay_src) << runners::kThreadDelaySource;
+  fs::path delay_so = workdir_ / "thread_delay.so";
+  args = {"-x", "c", "-O2", "-fPIC", "-shared", delay_src.string(), "-o", delay_so.string()};
+  for (auto& f : toolchain_.flags)
+    if (f.rfind("-m", 0) == 0) args.push_back(f);
+  if (compile(toolchain_, args, workdir_).exited_ok()) thread_delay_so_ = delay_so;
   // Speed, not semantics: no temporary files between the compiler's stages,
   // and lld (links a candidate in ~0.08 s instead of bfd's ~0.2 s) when it is
   // installed, the compiler takes it, and the user chose no linker.

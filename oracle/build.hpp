@@ -51,12 +51,15 @@ class Builder {
   // whether the guard is on.
   bool set_uninit_guard(bool on);
   std::filesystem::path probe_object() const { return probe_o_; }
+  // The LD_PRELOAD library that delays every new thread's start
+  // (runners/thread_delay.c); empty when it could not be built.
+  std::filesystem::path thread_delay_library() const { return thread_delay_so_; }
   long pchs_built() const { return pch_.built(); }
 
  private:
   Toolchain toolchain_;
   std::filesystem::path workdir_;
-  std::filesystem::path probe_o_;
+  std::filesystem::path probe_o_, thread_delay_so_;
   std::vector<std::string> fast_flags_;  // -pipe, -fuse-ld=lld when it works
   bool guard_supported_ = false, guard_ = false;
   PchCache pch_;

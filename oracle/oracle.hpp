@@ -61,6 +61,11 @@ struct CheckOptions {
   // Start all runs at once (they mostly sleep or block); with
   // stop_when_decided the rest are stopped once k-of-n is settled.
   bool concurrent_runs = false;
+  // A perturbed run: every new thread starts late (runners/thread_delay.c),
+  // or the exit begins late (the probe). A deterministic bug shows either
+  // way; a candidate that only hangs when one side wins a race does not.
+  enum class Perturb { None, ThreadStart, ExitBegin } perturb = Perturb::None;
+  static constexpr int kPerturbMs = 50;
 };
 
 // Where the time goes, summed over every check (thread-safe counters).

@@ -162,6 +162,25 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
                     "): it may read uninitialized memory; candidates are built without that guard");
     }
   }
+  // Perturbed re-runs (a deterministic original only): each new thread starts
+  // 50 ms late, or the exit begins 50 ms late. A candidate that needs main to
+  // outrun a thread (the wait for "worker idle" removed: 5 of 5 while
+  // reducing, 3 of 10 at the confirmation) stops hanging. Each perturbation
+  // the original does not survive is left out.
+  std::vector<oracle::CheckOptions::Perturb> perturbations;
+  if (v0.hits == v0.runs && oc.runs == 1)
+    for (auto [p, what] : {std::pair{oracle::CheckOptions::Perturb::ThreadStart, "threads start"},
+                           std::pair{oracle::CheckOptions::Perturb::ExitBegin, "the exit begins"}}) {
+      oracle::CheckOptions perturbed = calib;
+      perturbed.runs = perturbed.min_hits = 2;
+      perturbed.stop_when_decided = true;
+      perturbed.perturb = p;
+      oracle::Verdict vp = oracle.check(*input, perturbed);
+      if (interrupted()) return kInterrupted;
+      if (vp.reproduced) perturbations.push_back(p);
+      else progress.note(std::string("note: the original does not reproduce when ") + what + " 50 ms late (" +
+                         vp.why + "); candidates are not re-run that way");
+    }
   oracle::Signature expect = v0.signature;
   std::set<std::string> allowed_warnings = reducer::leftover_warnings();
   for (auto& w : oracle::warnings_in(v0.build.diagnostics)) allowed_warnings.insert(w.kind);
@@ -244,7 +263,15 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     co.backtraces = oc.signature;
     co.min_delay = reduce_min_delay;
     co.allowed_warnings = guard_warnings ? &allowed_warnings : nullptr;
-    if (!oracle.check(candidate, co).reproduced) return false;
+    // MINREPRO_TRACE=1: why each candidate was rejected, on stderr.
+    static const bool trace = std::getenv("MINREPRO_TRACE") != nullptr;
+    auto verdict = [&](const oracle::CheckOptions& opts, const char* stage) {
+      oracle::Verdict v = oracle.check(candidate, opts);
+      if (trace && !v.reproduced && !(abandon && *abandon))
+        std::fprintf(stderr, "trace: %zu-byte candidate rejected (%s, %d/%d): %s\n", candidate.size(), stage, v.hits, v.runs, v.why.c_str());
+      return v.reproduced;
+    };
+    if (!verdict(co, "first run")) return false;
     oracle::CheckOptions again = co;
     again.runs = 4 * std::max(1, oc.runs);
     again.min_hits = 4 * oc.min_hits;
@@ -255,17 +282,22 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     // load than the first run is a better test for a race.
     again.concurrent_runs = true;
     if (v0.hits == v0.runs && oc.runs == 1) {
-      // A deterministic original: two of the re-runs one after the other first.
-      // Four at once load the machine, and a race that only wins under load
-      // (pclose-grandchild-pipe: main reading one line of the shell's three)
-      // then passes them all; alone it hung 1 time in 3.
-      oracle::CheckOptions alone = again;
-      alone.runs = alone.min_hits = 2;
-      alone.concurrent_runs = false;
-      if (!oracle.check(candidate, alone).reproduced) return false;
+      // A deterministic original: two of the re-runs one after the other
+      // first, perturbed when the original allows. Four at once load the
+      // machine, and a race that only wins under load (pclose-grandchild-pipe:
+      // main reading one line of the shell's three) then passes them all;
+      // alone it hung 1 time in 3.
+      for (int i = 0; i < 2; ++i) {
+        oracle::CheckOptions alone = again;
+        alone.runs = alone.min_hits = 1;
+        alone.concurrent_runs = false;
+        if (size_t(i) < perturbations.size()) alone.perturb = perturbations[i];
+        if (!verdict(alone, alone.perturb == oracle::CheckOptions::Perturb::None ? "re-run alone" : "perturbed re-run"))
+          return false;
+      }
       again.runs = again.min_hits = 2;
     }
-    return oracle.check(candidate, again).reproduced;
+    return verdict(again, "re-runs");
   };
   int jobs = o.config.reduce.jobs > 0 ? o.config.reduce.jobs : std::max(1u, std::thread::hardware_concurrency());
   reducer::Engine engine([&](const std::string& c, const std::atomic<bool>& stale) { return test(c, &stale); }, jobs);

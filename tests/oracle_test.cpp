@@ -336,6 +336,75 @@ TEST_CASE("concurrent runs: all at once, the same verdicts as one after another"
   CHECK(gone.runs == 0);
 }
 
+// Hangs only when the new thread waits before main's exit sets `stop` (main
+// gives it 10 ms): starting 50 ms late, it finds `stop` set, and the join returns.
+const char* kOutrunsThread = R"(
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+struct Worker {
+  std::mutex m;
+  std::condition_variable cv;
+  bool stop = false;
+  std::thread t{[this] { std::unique_lock<std::mutex> l(m); cv.wait(l, [this] { return stop; }); }};
+  ~Worker() {
+    { std::lock_guard<std::mutex> l(m); stop = true; }  // no notify
+    t.join();
+  }
+} worker;
+int main() {
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return 0;
+}
+)";
+
+// Hangs only when the exit begins before the thread's 20 ms sleep ends.
+const char* kExitOutrunsThread = R"(
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+std::atomic<bool> ready{false};
+struct AtExit {
+  std::mutex m;
+  std::condition_variable cv;
+  ~AtExit() {
+    std::unique_lock<std::mutex> l(m);
+    if (!ready) cv.wait(l, [] { return false; });
+  }
+} at_exit;
+int main() {
+  std::thread([] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); ready = true; }).detach();
+  return 0;
+}
+)";
+
+TEST_CASE("perturbed runs: a deterministic hang survives both; a race loses under one") {
+  Config c = short_config(Kind::ExitHang);
+  CheckOptions opts;
+  opts.runs = opts.min_hits = 2;
+  for (auto p : {CheckOptions::Perturb::ThreadStart, CheckOptions::Perturb::ExitBegin}) {
+    opts.perturb = p;
+    auto v = check(c, kGlobalJoin, opts);
+    CHECK_MESSAGE(v.reproduced, v.why);
+  }
+  CHECK(check(c, kOutrunsThread).reproduced);
+  opts.perturb = CheckOptions::Perturb::ThreadStart;
+  auto late_thread = check(c, kOutrunsThread, opts);
+  CHECK_FALSE(late_thread.reproduced);
+  CHECK(late_thread.hits == 0);
+  CHECK(late_thread.why.find("ended (exit 0)") != std::string::npos);
+
+  CHECK(check(c, kExitOutrunsThread).reproduced);
+  opts.perturb = CheckOptions::Perturb::ExitBegin;
+  auto late_exit = check(c, kExitOutrunsThread, opts);
+  CHECK_FALSE(late_exit.reproduced);
+  CHECK(late_exit.hits == 0);
+  CHECK(late_exit.why.find("ended (exit 0)") != std::string::npos);
+}
+
 TEST_CASE("Signature::matches: a bystander may go, a new kind of wait may not") {
   Signature original{"exit-handlers", "join", "blocked", {"condvar", "poll"}};
   CHECK(original.matches(original));
