@@ -240,6 +240,18 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     co.stop_when_decided = true;
     oracle::Verdict vp;
     if (prev) vp = oracle.check(*prev, co);
+    // And once under each perturbation, as a candidate is: a budget-cut
+    // fork-child-exit-deadlock result that needed a thread to lock a mutex
+    // before the fork passed 3 plain runs, and then no candidate built on it
+    // could pass (4,541 tests, none kept).
+    for (auto p : perturbations) {
+      if (!prev || !vp.reproduced) break;
+      oracle::CheckOptions once = co;
+      once.runs = once.min_hits = 1;
+      once.perturb = p;
+      vp = oracle.check(*prev, once);
+      if (!vp.reproduced) vp.why = "perturbed: " + vp.why;
+    }
     if (prev && vp.reproduced) {
       current = *prev;
       progress.note("resuming from " + o.output.string());

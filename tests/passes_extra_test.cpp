@@ -358,6 +358,34 @@ TEST_CASE("inline: a method through its object: members, this, captures, statics
   }
 }
 
+TEST_CASE("inline: a call whose value is used: the body in front, the returned value in its place") {
+  std::string src = "#include <string>\n"
+                    "struct Cfg { int n = 0; };\n"
+                    "Cfg parse(const std::string& s) {\n"
+                    "  Cfg c;\n"
+                    "  c.n = int(s.size());\n"
+                    "  return c;\n"
+                    "}\n"
+                    "long pick(int k) { if (k > 2) return k * 20L + 1; return 7; }\n"
+                    "int twice(int x) { return 2 * x; }\n"
+                    "int main() {\n"
+                    "  const Cfg cfg = parse(\"abc\");\n"
+                    "  long p = pick(cfg.n);\n"
+                    "  int x = 1;\n"
+                    "  int t = twice(x);\n"
+                    "  return int(p - 61 + t - 2);\n"
+                    "}\n";
+  auto c = candidates(inline_calls, src);
+  REQUIRE(c.size() == 1);  // not pick (an early return), not twice (its `x` is the caller's too)
+  CHECK(c[0] == "#include <string>\nstruct Cfg { int n = 0; };\n"
+                "long pick(int k) { if (k > 2) return k * 20L + 1; return 7; }\n"
+                "int twice(int x) { return 2 * x; }\n"
+                "int main() {\n  const std::string& s = \"abc\"; \n  Cfg c;\n  c.n = int(s.size());\n"
+                "  const Cfg cfg = c;\n  long p = pick(cfg.n);\n  int x = 1;\n  int t = twice(x);\n"
+                "  return int(p - 61 + t - 2);\n}\n");
+  CHECK(compiles(c[0]));
+}
+
 TEST_CASE("inline: calls and functions it leaves alone") {
   std::string src =
       "#define CALL(f) f()\n"
@@ -384,10 +412,12 @@ TEST_CASE("inline: calls and functions it leaves alone") {
       "  return r;\n"
       "}\n";
   auto c = candidates(inline_calls, src);
-  REQUIRE(c.size() == 1);  // only plain()
-  CHECK(c[0].find("void plain()") == std::string::npos);
-  CHECK(c[0].find("{  int z = 0; (void)z; }") != std::string::npos);
-  CHECK(compiles(c[0]));
+  REQUIRE(c.size() == 2);  // only used(), whose value initializes r, and plain()
+  CHECK(c[0].find("int used()") == std::string::npos);
+  CHECK(c[0].find("  int r = 1;") != std::string::npos);
+  CHECK(c[1].find("void plain()") == std::string::npos);
+  CHECK(c[1].find("{  int z = 0; (void)z; }") != std::string::npos);
+  for (auto& k : c) CHECK(compiles(k));
 }
 
 // ---- flatten ----
@@ -481,14 +511,16 @@ TEST_CASE("unwrap: if, loops, do, try and blocks give up their frame") {
   CHECK(c.size() == 7);
 }
 
-TEST_CASE("unwrap: a lambda called where it is written gives its body, unless it returns") {
+TEST_CASE("unwrap: a lambda called where it is written gives its body; one whose value is used, its return") {
   std::string src = "int f() {\n"
                     "  int s = 0;\n"
                     "  [&] { s += 1; }();\n"
                     "  [&]() { s += 2; }();\n"
-                    "  int r = [&] { return s; }();\n"
+                    "  int r = [&] { int t = s; return t; }();\n"
                     "  [&] { if (s) return; s = 5; }();\n"
-                    "  return r;\n"
+                    "  int q = [=] { return s; }();\n"          // a copy: stays
+                    "  r += [&] { int u = 1; if (u) return 1; return u; }();\n"  // two returns: stays
+                    "  return r + q;\n"
                     "}\n";
   auto c = candidates(unwrap_statements, src);
   auto with = [&](const std::string& from, const std::string& to) {
@@ -497,7 +529,8 @@ TEST_CASE("unwrap: a lambda called where it is written gives its body, unless it
   };
   CHECK(has(c, with("[&] { s += 1; }();", " s += 1; ")));
   CHECK(has(c, with("[&]() { s += 2; }();", " s += 2; ")));
-  CHECK(c.size() == 3);  // and the `if` in the last lambda
+  CHECK(has(c, with("int r = [&] { int t = s; return t; }();", " int t = s; int r = t;")));
+  CHECK(c.size() == 5);  // and the `if`s in two lambdas
   for (auto& k : c) CHECK(compiles(k));
 }
 

@@ -1,6 +1,10 @@
 #include "reducer/passes/functions.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "reducer/pass.hpp"
 
 namespace minrepro::reducer::passes {
 namespace {
@@ -109,6 +113,82 @@ CXCursor definition_of(const Function& f) {
   for (CXCursor d : f.decls)
     if (clang_isCursorDefinition(d)) return d;
   return clang_getNullCursor();
+}
+
+CXCursor value_call(CXCursor stmt) {
+  std::vector<CXCursor> kids;
+  ast::children(stmt, [&](CXCursor k) { kids.push_back(k); });
+  CXCursorKind kind = clang_getCursorKind(stmt);
+  if (kind == CXCursor_DeclStmt && kids.size() == 1 && clang_getCursorKind(kids[0]) == CXCursor_VarDecl) {
+    CXCursor init = clang_getNullCursor();
+    ast::children(kids[0], [&](CXCursor k) { init = k; });  // the initializer comes last
+    kids = {init};
+  } else if (kind != CXCursor_ReturnStmt || kids.size() != 1) {
+    return clang_getNullCursor();
+  }
+  CXCursor e = clang_Cursor_isNull(kids[0]) ? kids[0] : ast::peel(kids[0]);
+  return !clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_CallExpr ? e : clang_getNullCursor();
+}
+
+unsigned name_offset(CXCursor fn) {
+  unsigned line, col, at = 0;
+  CXFile file;
+  clang_getFileLocation(clang_getCursorLocation(fn), &file, &line, &col, &at);
+  return at;
+}
+
+std::optional<ast::Range> declared_type(const std::string& text, unsigned begin, unsigned name) {
+  static const std::set<std::string> specifiers = {"static", "inline",  "constexpr", "consteval", "virtual",
+                                                   "extern", "friend",  "explicit",  "noexcept"};
+  unsigned i = begin;
+  auto skip_spaces = [&] {
+    while (i < name && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  };
+  auto skip_group = [&](char open, char close) {  // at `open`: past its matching `close`
+    int depth = 0;
+    for (; i < name; ++i) {
+      if (text[i] == open) ++depth;
+      if (text[i] == close && --depth == 0) return ++i, true;
+    }
+    return false;
+  };
+  for (;;) {
+    skip_spaces();
+    if (text.compare(i, 8, "template") == 0 && i + 8 < name && !ident_char(text[i + 8])) {
+      i += 8, skip_spaces();
+      if (i >= name || text[i] != '<' || !skip_group('<', '>')) return std::nullopt;
+    } else if (text.compare(i, 2, "[[") == 0) {
+      if (!skip_group('[', ']')) return std::nullopt;
+    } else {
+      unsigned j = i;
+      while (j < name && ident_char(text[j])) ++j;
+      if (j == i || !specifiers.count(text.substr(i, j - i))) break;
+      i = j;
+    }
+  }
+  unsigned end = name;
+  while (end > i && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  if (end <= i) return std::nullopt;
+  return ast::Range{i, end};
+}
+
+std::vector<CXCursor> returns_in(CXCursor body, bool with_value) {
+  std::vector<CXCursor> out;
+  std::function<void(CXCursor)> visit = [&](CXCursor c) {
+    ast::children(c, [&](CXCursor k) {
+      CXCursorKind kind = clang_getCursorKind(k);
+      if (kind == CXCursor_LambdaExpr || clang_isDeclaration(kind)) return;
+      if (kind == CXCursor_ReturnStmt) {
+        int n = 0;
+        ast::children(k, [&](CXCursor) { ++n; });
+        if (n || !with_value) out.push_back(k);
+        return;
+      }
+      visit(k);
+    });
+  };
+  visit(body);
+  return out;
 }
 
 }  // namespace minrepro::reducer::passes

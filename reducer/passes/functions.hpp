@@ -49,4 +49,17 @@ bool has_default_arg(CXCursor parm);
 // The declaration that is the definition, or a null cursor.
 CXCursor definition_of(const Function& f);
 
+// The call a statement's value comes from: `T v = f(x);` (one variable) or
+// `return f(x);`; a null cursor otherwise.
+CXCursor value_call(CXCursor stmt);
+// Where a function's name is written (a file offset; 0 when unknown).
+unsigned name_offset(CXCursor fn);
+// The declared return type's range in [begin, name): what follows the leading
+// `template <...>`, attributes and specifiers, spaces trimmed; nullopt when
+// that is empty. A qualified name's `Class::` is part of it.
+std::optional<ast::Range> declared_type(const std::string& text, unsigned begin, unsigned name);
+// The return statements in `body`, nested lambdas and classes aside; with
+// `with_value`, only those that return a value.
+std::vector<CXCursor> returns_in(CXCursor body, bool with_value);
+
 }  // namespace minrepro::reducer::passes

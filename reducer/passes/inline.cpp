@@ -20,6 +20,10 @@
 // would capture it); anything to rewrite inside a macro. A chunk that would
 // add tokens is not proposed. The unwrap pass later drops the braces when
 // nothing clashes.
+//
+// A call whose value is used — `T v = f(a);` or `return f(a);` — gives
+// `P p = a; S; T v = E;` when the body is `S; return E;` and no name it
+// declares (parameters included) is written in the caller.
 #include <algorithm>
 #include <regex>
 
@@ -34,13 +38,16 @@ using passes::Function;
 
 struct CallStatement {
   CXCursor call;
-  ast::Range stmt;      // the call and its ';'
+  ast::Range stmt;      // the call and its ';', or for a value the call alone
   CXCursor caller;      // the function (not lambda) the statement is in
+  bool value = false;   // the call initializes a variable or is returned
+  unsigned stmt_begin = 0;  // for a value: where its statement begins
 };
 
 std::string text_of(const std::string& text, ast::Range r) { return text.substr(r.begin, r.end - r.begin); }
 
-// Every expression statement that is a call, in a function body of the main file.
+// Every expression statement that is a call, and every call a statement's
+// value comes from, in a function body of the main file.
 void call_statements(const std::string& text, CXCursor c, CXCursor caller, std::vector<CallStatement>& out) {
   ast::children(c, [&](CXCursor k) {
     if (!ast::in_main_file(k)) return;
@@ -49,9 +56,13 @@ void call_statements(const std::string& text, CXCursor c, CXCursor caller, std::
     if (clang_getCursorKind(c) == CXCursor_CompoundStmt && !clang_Cursor_isNull(caller)) {
       CXCursor e = ast::peel(k);
       auto r = ast::extent(k);
+      CXCursor v = passes::value_call(k);
+      auto vr = clang_Cursor_isNull(v) ? std::nullopt : ast::extent(v);
       if (clang_getCursorKind(e) == CXCursor_CallExpr && r) {
         unsigned end = passes::skip_space(text, r->end);
         if (end < text.size() && text[end] == ';') out.push_back({e, {r->begin, end + 1}, caller});
+      } else if (vr) {
+        out.push_back({v, *vr, caller, true, r ? r->begin : vr->begin});
       }
     }
     call_statements(text, k, inner_caller, out);
@@ -120,16 +131,6 @@ std::optional<Object> object_of(const std::string& text, const CallStatement& cs
   o.self = arrow ? obj : "(&" + obj + ")";
   o.capture = "&";
   return o;
-}
-
-// The returns in `body` outside nested lambdas and classes.
-void returns(CXCursor c, std::vector<CXCursor>& out) {
-  ast::children(c, [&](CXCursor k) {
-    CXCursorKind kind = clang_getCursorKind(k);
-    if (kind == CXCursor_LambdaExpr || clang_isDeclaration(kind)) return;
-    if (kind == CXCursor_ReturnStmt) out.push_back(k);
-    returns(k, out);
-  });
 }
 
 // A lambda's `[...]` without `this`: a default `&` capture instead, or nullopt.
@@ -235,6 +236,23 @@ bool eligible(const passes::FunctionIndex& ix, const Function& f, CXCursor def) 
   return !ix.overloaded(f, name);
 }
 
+// Whether a parameter of `def` or a variable its body declares at its top
+// level is named anywhere in `caller` (moved there, it would clash or shadow).
+bool declares_caller_name(const std::string& text, CXCursor body, CXCursor def, CXCursor caller) {
+  std::vector<std::string> names;
+  for (CXCursor p : passes::params_of(def)) names.push_back(ast::spelling(p));
+  ast::children(body, [&](CXCursor st) {
+    if (clang_getCursorKind(st) == CXCursor_DeclStmt)
+      ast::children(st, [&](CXCursor d) { names.push_back(ast::spelling(d)); });
+  });
+  auto r = ast::extent(caller);
+  if (!r) return true;
+  std::string in_caller = text_of(text, *r);
+  for (auto& t : tokenize(in_caller))
+    if (std::find(names.begin(), names.end(), in_caller.substr(t.begin, t.end - t.begin)) != names.end()) return true;
+  return false;
+}
+
 std::optional<Chunk> inline_chunk(const std::string& text, const passes::FunctionIndex& ix, const Function& f,
                                   const std::vector<CallStatement>& stmts) {
   CXCursor def = passes::definition_of(f);
@@ -244,17 +262,24 @@ std::optional<Chunk> inline_chunk(const std::string& text, const passes::Functio
   auto body_r = clang_Cursor_isNull(body) ? std::nullopt : ast::extent(body);
   auto def_r = ast::extent(def);
   if (cs == stmts.end() || !body_r || !def_r || (cs->stmt.begin < def_r->end && def_r->begin < cs->stmt.end)) return std::nullopt;
+  const ast::Range braces = *body_r;
   // Returns: only one, the body's last statement.
-  std::vector<CXCursor> rets;
-  returns(body, rets);
+  std::vector<CXCursor> rets = passes::returns_in(body, false);
   CXCursor last = clang_getNullCursor();
   ast::children(body, [&](CXCursor k) { last = k; });
   if (rets.size() > 1 || (rets.size() == 1 && !clang_equalCursors(rets[0], last))) return std::nullopt;
+  // A value's call: the body goes in front of the statement and the returned
+  // value takes the call's place, unless a name the body declares is also
+  // written in the caller.
+  CXCursor returned = clang_getNullCursor();
+  if (cs->value && !rets.empty()) ast::children(rets[0], [&](CXCursor k) { returned = k; });
+  if (cs->value && (clang_Cursor_isNull(returned) || declares_caller_name(text, body, def, cs->caller)))
+    return std::nullopt;
   auto object = object_of(text, *cs, def);
   if (!object) return std::nullopt;
   std::vector<Edit> edits;
   if (!rewrites(text, body, clang_getCursorSemanticParent(def), *object, ix.macros, edits)) return std::nullopt;
-  if (!rets.empty()) {
+  if (!rets.empty() && !cs->value) {
     auto r = ast::extent_outside(rets[0], ix.macros);
     if (!r) return std::nullopt;
     edits.push_back({r->begin, r->begin + 6, ""});  // `return E;` -> ` E;`, `return;` -> `;`
@@ -276,8 +301,13 @@ std::optional<Chunk> inline_chunk(const std::string& text, const passes::Functio
   for (auto& t : tokenize(arg_text))
     if (std::find(names.begin(), names.end(), arg_text.substr(t.begin, t.end - t.begin)) != names.end())
       return std::nullopt;
-  Chunk chunk = {{cs->stmt.begin, cs->stmt.end,
-                  "{ " + locals + rewritten(text, body_r->begin + 1, body_r->end - 1, edits) + "}"}};
+  Chunk chunk = {{cs->stmt.begin, cs->stmt.end, "{ " + locals + rewritten(text, braces.begin + 1, braces.end - 1, edits) + "}"}};
+  if (cs->value) {
+    auto ret_r = ast::extent_outside(rets[0], ix.macros), value_r = ast::extent_outside(returned, ix.macros);
+    if (!ret_r || !value_r) return std::nullopt;
+    chunk = {{cs->stmt_begin, cs->stmt_begin, locals + rewritten(text, braces.begin + 1, ret_r->begin, edits)},
+             {cs->stmt.begin, cs->stmt.end, rewritten(text, value_r->begin, value_r->end, edits)}};
+  }
   for (CXCursor d : f.decls) {
     unsigned b, e;
     if (!passes::decl_range(d, text, b, e) || (b < cs->stmt.end && cs->stmt.begin < e)) return std::nullopt;

@@ -6,12 +6,14 @@
 //   try A catch (...) B       -> A
 //   { A }                     -> A      (a block nested in a block)
 //   [&] { A }();              -> A      (a lambda called where it is written, without a return)
+//   T v = [&] { A; return E; }();  -> A; T v = E;   (also `return [&] {...}();`)
 // A branch that is a block gives its contents. This is what deleting
 // statements cannot do: keep the body of a try or a loop and drop the frame
 // around it (C-Reduce's simplify-if, generalised). The frame must be clear of
 // macro expansions; what it keeps may hold some.
 #include "oracle/ast.hpp"
 #include "reducer/pass.hpp"
+#include "reducer/passes/functions.hpp"
 #include "reducer/tokens.hpp"
 
 namespace minrepro::reducer {
@@ -46,21 +48,30 @@ std::optional<ast::Range> kept_range(CXCursor part, const std::string& text) {
   return ast::Range{r->begin + 1, r->end - 1};
 }
 
-// `[...] { A }();` as a statement: the lambda's body, and the statement's end
-// past its `;`. Not when the body returns (it would return from the caller).
-std::optional<CXCursor> called_lambda(CXCursor s, const std::string& text, unsigned& end) {
-  CXCursor call = ast::peel(s);
-  if (clang_getCursorKind(call) != CXCursor_CallExpr) return std::nullopt;
+std::string without_space(std::string s) {
+  std::erase_if(s, [](char ch) { return std::isspace(static_cast<unsigned char>(ch)); });
+  return s;
+}
+
+// The body of `call` when it calls a lambda written in place, with no
+// arguments; a null cursor otherwise.
+CXCursor lambda_body(CXCursor call, const std::string& text) {
+  if (clang_getCursorKind(call) != CXCursor_CallExpr) return clang_getNullCursor();
   CXCursor callee = clang_getNullCursor();
   ast::children(call, [&](CXCursor k) {
     if (clang_Cursor_isNull(callee)) callee = ast::peel(k);
   });
   auto c = ast::extent(call), l = ast::extent(callee);
-  if (clang_getCursorKind(callee) != CXCursor_LambdaExpr || !c || !l) return std::nullopt;
-  std::string args = text.substr(l->end, c->end - l->end);  // `()`, no arguments
-  std::erase_if(args, [](char ch) { return std::isspace(static_cast<unsigned char>(ch)); });
-  if (args != "()") return std::nullopt;
-  CXCursor body = ast::body_of(callee);
+  if (clang_getCursorKind(callee) != CXCursor_LambdaExpr || !c || !l ||
+      without_space(text.substr(l->end, c->end - l->end)) != "()")
+    return clang_getNullCursor();
+  return ast::body_of(callee);
+}
+
+// `[...] { A }();` as a statement: the lambda's body, and the statement's end
+// past its `;`. Not when the body returns (it would return from the caller).
+std::optional<CXCursor> called_lambda(CXCursor s, const std::string& text, unsigned& end) {
+  CXCursor body = lambda_body(ast::peel(s), text);
   auto b = clang_Cursor_isNull(body) ? std::nullopt : ast::extent(body);
   if (!b) return std::nullopt;
   for (auto& t : tokenize(text.substr(b->begin, b->end - b->begin)))
@@ -69,6 +80,30 @@ std::optional<CXCursor> called_lambda(CXCursor s, const std::string& text, unsig
   if (end >= text.size() || text[end] != ';') return std::nullopt;
   ++end;
   return body;
+}
+
+// `T v = [&] { S; return E; }();` (or `return [&] {...}();`) -> `S; T v = E;`:
+// the body goes in front of the statement and its returned value takes the
+// call's place. Only when the lambda captures by reference (or nothing) and
+// its one return is its last statement.
+std::optional<Chunk> hoisted_lambda(CXCursor s, const std::string& text, const std::vector<ast::Range>& macros) {
+  CXCursor call = passes::value_call(s);
+  CXCursor body = clang_Cursor_isNull(call) ? call : lambda_body(call, text);
+  if (clang_Cursor_isNull(body)) return std::nullopt;
+  auto st = ast::extent(s), c = ast::extent(call), b = ast::extent(body);
+  if (!st || !c || !b || ast::overlaps_any(macros, st->begin, st->end)) return std::nullopt;
+  std::string captures = without_space(text.substr(c->begin, text.find(']', c->begin) + 1 - c->begin));
+  if (captures != "[&]" && captures != "[]" && captures != "[this]" && captures != "[&,this]") return std::nullopt;
+  auto rets = passes::returns_in(body, false);
+  CXCursor last = clang_getNullCursor();
+  ast::children(body, [&](CXCursor k) { last = k; });
+  if (rets.size() != 1 || !clang_equalCursors(rets[0], last)) return std::nullopt;
+  CXCursor value = clang_getNullCursor();
+  ast::children(last, [&](CXCursor k) { value = k; });
+  auto r = ast::extent(last), v = clang_Cursor_isNull(value) ? std::nullopt : ast::extent(value);
+  if (!r || !v) return std::nullopt;
+  return Chunk{{st->begin, st->begin, text.substr(b->begin + 1, r->begin - b->begin - 1)},
+               {c->begin, c->end, text.substr(v->begin, v->end - v->begin)}};
 }
 
 }  // namespace
@@ -84,6 +119,7 @@ std::vector<Chunk> unwrap_statements(const PassInput& in) {
       if (!whole) return;
       auto parts = kept_parts(s);
       if (auto body = called_lambda(s, in.text, whole->end)) parts = {*body};
+      if (auto hoisted = hoisted_lambda(s, in.text, macros)) out.push_back(std::move(*hoisted));
       // The frame around the kept part goes; the part itself may hold macros.
       for (CXCursor part : parts) {
         auto kept = kept_range(part, in.text);
