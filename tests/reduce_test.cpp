@@ -132,6 +132,48 @@ int main() {
   CHECK(with.err.find("confirmed: reproduced 10/10") != std::string::npos);
 }
 
+TEST_CASE("reduce --resume: a start that hangs only when main outruns a thread is not resumed from") {
+  // The same signature as kCase, but `stop` is set (without a notify): it
+  // hangs only when the thread waits before the exit, which main's 10 ms
+  // sleep gives it, unless the thread starts 50 ms late.
+  const char* racy = R"(#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+struct Flusher {
+  std::mutex m;
+  std::condition_variable cv;
+  bool stop = false;
+  std::thread t{[this] { std::unique_lock<std::mutex> l(m); cv.wait(l, [this] { return stop; }); }};
+  ~Flusher() {
+    { std::lock_guard<std::mutex> l(m); stop = true; }
+    t.join();
+  }
+};
+Flusher flusher;
+int main() { std::this_thread::sleep_for(std::chrono::milliseconds(10)); }
+)";
+  std::string deterministic = kCase;
+  deterministic = deterministic.substr(0, deterministic.find("int main()")) + "int main() {}\n";
+  TempDir d;
+  auto input = d.write("case.cpp", kCase);
+  auto resume = [&] {
+    return runners::run(reduce_spec({"--hang-after", "0.5", "-j", "2", "--passes", "includes", "--resume",
+                                     input.string()}));
+  };
+  d.write("case.min.cpp", racy);
+  auto r = resume();
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("does not reproduce (perturbed: ended (exit 0)") != std::string::npos);
+  CHECK(r.err.find("starting from the input") != std::string::npos);
+  d.write("case.min.cpp", deterministic);
+  auto again = resume();
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("resuming from") != std::string::npos);
+}
+
 TEST_CASE("reduce: a case that does not reproduce is refused with exit 2") {
   TempDir d;
   auto input = d.write("ok.cpp", "int main() { return 0; }\n");
