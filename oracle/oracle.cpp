@@ -366,16 +366,29 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   bool exit_kind = is_exit_kind(config_.oracle.kind);
   std::string source = text;
   if (exit_kind || precheck_) {
-    auto t0 = Clock::now();
-    Instrumented ins = instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags);
-    stats_.parse_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+    std::string key = content_hash(text);
+    std::shared_ptr<const Instrumented> cached;
+    {
+      std::lock_guard l(parsed_mu_);
+      if (auto it = parsed_.find(key); it != parsed_.end()) cached = it->second;
+    }
+    if (!cached) {
+      auto t0 = Clock::now();
+      cached = std::make_shared<const Instrumented>(
+          instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags));
+      stats_.parse_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+      std::lock_guard l(parsed_mu_);
+      if (parsed_.emplace(key, cached).second) parsed_order_.push_back(key);
+      while (parsed_order_.size() > 16) parsed_.erase(parsed_order_.front()), parsed_order_.pop_front();
+    }
+    const Instrumented& ins = *cached;
     if (ins.parse_errors && (precheck_ || (exit_kind && ins.crashed))) {
       ++stats_.precheck_rejects;
       v.build.diagnostics = ins.first_error;
       v.why = "does not compile (libclang): " + ins.first_error;
       return v;
     }
-    if (exit_kind) source = std::move(ins.text);
+    if (exit_kind) source = ins.text;
   }
   if (abandoned(options)) return v.why = "cancelled", v;
   v.build = builder_->build(source, file_name_);

@@ -3,8 +3,11 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,6 +20,8 @@
 #include "runners/process.hpp"
 
 namespace minrepro::oracle {
+
+struct Instrumented;  // oracle/instrument.hpp
 
 // One run of a built candidate.
 struct RunEvidence {
@@ -132,6 +137,11 @@ class Oracle {
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> precheck_{false};
   OracleStats stats_;
+  // The last few candidates' libclang parses (instrumentation, precheck) by
+  // content hash: a candidate's re-runs are separate checks of the same text.
+  std::mutex parsed_mu_;
+  std::map<std::string, std::shared_ptr<const Instrumented>> parsed_;
+  std::deque<std::string> parsed_order_;
 };
 
 }  // namespace minrepro::oracle

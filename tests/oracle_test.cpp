@@ -405,6 +405,18 @@ TEST_CASE("perturbed runs: a deterministic hang survives both; a race loses unde
   CHECK(late_exit.why.find("ended (exit 0)") != std::string::npos);
 }
 
+TEST_CASE("a text checked again is not parsed again (a candidate's re-runs)") {
+  auto o = Oracle::create(short_config(Kind::ExitHang), "case.cpp");
+  REQUIRE(o.ok());
+  CHECK((*o)->check(kGlobalJoin, {}).reproduced);
+  long parsed = (*o)->stats().parse_us;
+  CHECK(parsed > 0);
+  CHECK((*o)->check(kGlobalJoin, {}).reproduced);
+  CHECK((*o)->stats().parse_us == parsed);
+  CHECK_FALSE((*o)->check(kClean, {}).reproduced);
+  CHECK((*o)->stats().parse_us > parsed);
+}
+
 TEST_CASE("Signature::matches: a bystander may go, a new kind of wait may not") {
   Signature original{"exit-handlers", "join", "blocked", {"condvar", "poll"}};
   CHECK(original.matches(original));
