@@ -141,9 +141,7 @@ std::optional<ast::Range> declared_type(const std::string& text, unsigned begin,
   static const std::set<std::string> specifiers = {"static", "inline",  "constexpr", "consteval", "virtual",
                                                    "extern", "friend",  "explicit",  "noexcept"};
   unsigned i = begin;
-  auto skip_spaces = [&] {
-    while (i < name && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  };
+  auto skip_spaces = [&] { i = std::min(skip_space(text, i), name); };
   auto skip_group = [&](char open, char close) {  // at `open`: past its matching `close`
     int depth = 0;
     for (; i < name; ++i) {
@@ -189,6 +187,20 @@ std::vector<CXCursor> returns_in(CXCursor body, bool with_value) {
   };
   visit(body);
   return out;
+}
+
+std::optional<CXCursor> final_return(CXCursor body) {
+  std::vector<CXCursor> rets = returns_in(body, false);
+  CXCursor last = clang_getNullCursor();
+  ast::children(body, [&](CXCursor k) { last = k; });
+  if (rets.size() > 1 || (rets.size() == 1 && !clang_equalCursors(rets[0], last))) return std::nullopt;
+  return rets.empty() ? clang_getNullCursor() : rets[0];
+}
+
+CXCursor returned_value(CXCursor ret) {
+  CXCursor value = clang_getNullCursor();
+  if (!clang_Cursor_isNull(ret)) ast::children(ret, [&](CXCursor k) { value = k; });
+  return value;
 }
 
 }  // namespace minrepro::reducer::passes

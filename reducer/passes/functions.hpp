@@ -5,6 +5,7 @@
 #include <clang-c/Index.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,5 +62,10 @@ std::optional<ast::Range> declared_type(const std::string& text, unsigned begin,
 // The return statements in `body`, nested lambdas and classes aside; with
 // `with_value`, only those that return a value.
 std::vector<CXCursor> returns_in(CXCursor body, bool with_value);
+// A body whose returns are at most one, its last statement: that return (a
+// null cursor when there is none); nullopt for any other body.
+std::optional<CXCursor> final_return(CXCursor body);
+// What `return E;` returns: E, or a null cursor for `return;`.
+CXCursor returned_value(CXCursor ret);
 
 }  // namespace minrepro::reducer::passes

@@ -264,23 +264,20 @@ std::optional<Chunk> inline_chunk(const std::string& text, const passes::Functio
   if (cs == stmts.end() || !body_r || !def_r || (cs->stmt.begin < def_r->end && def_r->begin < cs->stmt.end)) return std::nullopt;
   const ast::Range braces = *body_r;
   // Returns: only one, the body's last statement.
-  std::vector<CXCursor> rets = passes::returns_in(body, false);
-  CXCursor last = clang_getNullCursor();
-  ast::children(body, [&](CXCursor k) { last = k; });
-  if (rets.size() > 1 || (rets.size() == 1 && !clang_equalCursors(rets[0], last))) return std::nullopt;
+  auto ret = passes::final_return(body);
+  if (!ret) return std::nullopt;
   // A value's call: the body goes in front of the statement and the returned
   // value takes the call's place, unless a name the body declares is also
   // written in the caller.
-  CXCursor returned = clang_getNullCursor();
-  if (cs->value && !rets.empty()) ast::children(rets[0], [&](CXCursor k) { returned = k; });
+  CXCursor returned = passes::returned_value(*ret);
   if (cs->value && (clang_Cursor_isNull(returned) || declares_caller_name(text, body, def, cs->caller)))
     return std::nullopt;
   auto object = object_of(text, *cs, def);
   if (!object) return std::nullopt;
   std::vector<Edit> edits;
   if (!rewrites(text, body, clang_getCursorSemanticParent(def), *object, ix.macros, edits)) return std::nullopt;
-  if (!rets.empty() && !cs->value) {
-    auto r = ast::extent_outside(rets[0], ix.macros);
+  if (!clang_Cursor_isNull(*ret) && !cs->value) {
+    auto r = ast::extent_outside(*ret, ix.macros);
     if (!r) return std::nullopt;
     edits.push_back({r->begin, r->begin + 6, ""});  // `return E;` -> ` E;`, `return;` -> `;`
   }
@@ -301,12 +298,14 @@ std::optional<Chunk> inline_chunk(const std::string& text, const passes::Functio
   for (auto& t : tokenize(arg_text))
     if (std::find(names.begin(), names.end(), arg_text.substr(t.begin, t.end - t.begin)) != names.end())
       return std::nullopt;
-  Chunk chunk = {{cs->stmt.begin, cs->stmt.end, "{ " + locals + rewritten(text, braces.begin + 1, braces.end - 1, edits) + "}"}};
+  Chunk chunk;
   if (cs->value) {
-    auto ret_r = ast::extent_outside(rets[0], ix.macros), value_r = ast::extent_outside(returned, ix.macros);
+    auto ret_r = ast::extent_outside(*ret, ix.macros), value_r = ast::extent_outside(returned, ix.macros);
     if (!ret_r || !value_r) return std::nullopt;
     chunk = {{cs->stmt_begin, cs->stmt_begin, locals + rewritten(text, braces.begin + 1, ret_r->begin, edits)},
              {cs->stmt.begin, cs->stmt.end, rewritten(text, value_r->begin, value_r->end, edits)}};
+  } else {
+    chunk = {{cs->stmt.begin, cs->stmt.end, "{ " + locals + rewritten(text, braces.begin + 1, braces.end - 1, edits) + "}"}};
   }
   for (CXCursor d : f.decls) {
     unsigned b, e;

@@ -94,13 +94,10 @@ std::optional<Chunk> hoisted_lambda(CXCursor s, const std::string& text, const s
   if (!st || !c || !b || ast::overlaps_any(macros, st->begin, st->end)) return std::nullopt;
   std::string captures = without_space(text.substr(c->begin, text.find(']', c->begin) + 1 - c->begin));
   if (captures != "[&]" && captures != "[]" && captures != "[this]" && captures != "[&,this]") return std::nullopt;
-  auto rets = passes::returns_in(body, false);
-  CXCursor last = clang_getNullCursor();
-  ast::children(body, [&](CXCursor k) { last = k; });
-  if (rets.size() != 1 || !clang_equalCursors(rets[0], last)) return std::nullopt;
-  CXCursor value = clang_getNullCursor();
-  ast::children(last, [&](CXCursor k) { value = k; });
-  auto r = ast::extent(last), v = clang_Cursor_isNull(value) ? std::nullopt : ast::extent(value);
+  auto ret = passes::final_return(body);
+  if (!ret || clang_Cursor_isNull(*ret)) return std::nullopt;
+  CXCursor value = passes::returned_value(*ret);
+  auto r = ast::extent(*ret), v = clang_Cursor_isNull(value) ? std::nullopt : ast::extent(value);
   if (!r || !v) return std::nullopt;
   return Chunk{{st->begin, st->begin, text.substr(b->begin + 1, r->begin - b->begin - 1)},
                {c->begin, c->end, text.substr(v->begin, v->end - v->begin)}};
