@@ -181,6 +181,13 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       else progress.note(std::string("note: the original does not reproduce when ") + what + " 50 ms late (" +
                          vp.why + "); candidates are not re-run that way");
     }
+  // One run of a check, under a perturbation (or none), one at a time.
+  auto one_run = [](oracle::CheckOptions co, oracle::CheckOptions::Perturb p) {
+    co.runs = co.min_hits = 1;
+    co.concurrent_runs = false;
+    co.perturb = p;
+    return co;
+  };
   oracle::Signature expect = v0.signature;
   std::set<std::string> allowed_warnings = reducer::leftover_warnings();
   for (auto& w : oracle::warnings_in(v0.build.diagnostics)) allowed_warnings.insert(w.kind);
@@ -246,10 +253,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     // could pass (4,541 tests, none kept).
     for (auto p : perturbations) {
       if (!prev || !vp.reproduced) break;
-      oracle::CheckOptions once = co;
-      once.runs = once.min_hits = 1;
-      once.perturb = p;
-      vp = oracle.check(*prev, once);
+      vp = oracle.check(*prev, one_run(co, p));
       if (!vp.reproduced) vp.why = "perturbed: " + vp.why;
     }
     if (prev && vp.reproduced) {
@@ -299,12 +303,9 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       // machine, and a race that only wins under load (pclose-grandchild-pipe:
       // main reading one line of the shell's three) then passes them all;
       // alone it hung 1 time in 3.
-      for (int i = 0; i < 2; ++i) {
-        oracle::CheckOptions alone = again;
-        alone.runs = alone.min_hits = 1;
-        alone.concurrent_runs = false;
-        if (size_t(i) < perturbations.size()) alone.perturb = perturbations[i];
-        if (!verdict(alone, alone.perturb == oracle::CheckOptions::Perturb::None ? "re-run alone" : "perturbed re-run"))
+      for (size_t i = 0; i < 2; ++i) {
+        auto p = i < perturbations.size() ? perturbations[i] : oracle::CheckOptions::Perturb::None;
+        if (!verdict(one_run(again, p), p == oracle::CheckOptions::Perturb::None ? "re-run alone" : "perturbed re-run"))
           return false;
       }
       again.runs = again.min_hits = 2;

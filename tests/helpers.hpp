@@ -13,6 +13,29 @@
 
 namespace minrepro::test {
 
+// An exit hang that needs the new thread to wait before main's exit sets
+// `stop` (set without a notify; main gives the thread 10 ms): starting 50 ms
+// late, the thread finds `stop` set, and the join returns.
+inline const char* const kHangsIfThreadWaitsFirst = R"(#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+struct Worker {
+  std::mutex m;
+  std::condition_variable cv;
+  bool stop = false;
+  std::thread t{[this] { std::unique_lock<std::mutex> l(m); cv.wait(l, [this] { return stop; }); }};
+  ~Worker() {
+    { std::lock_guard<std::mutex> l(m); stop = true; }  // no notify
+    t.join();
+  }
+} worker;
+int main() {
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return 0;
+}
+)";
+
 int surviving_processes();
 
 // Live (non-zombie) processes whose environment holds `entry`.

@@ -1,6 +1,7 @@
 // The symptom oracles on small real programs, compiled and run for real.
 #include <doctest/doctest.h>
 
+#include "helpers.hpp"
 #include "oracle/oracle.hpp"
 
 using namespace minrepro::oracle;
@@ -336,29 +337,6 @@ TEST_CASE("concurrent runs: all at once, the same verdicts as one after another"
   CHECK(gone.runs == 0);
 }
 
-// Hangs only when the new thread waits before main's exit sets `stop` (main
-// gives it 10 ms): starting 50 ms late, it finds `stop` set, and the join returns.
-const char* kOutrunsThread = R"(
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-struct Worker {
-  std::mutex m;
-  std::condition_variable cv;
-  bool stop = false;
-  std::thread t{[this] { std::unique_lock<std::mutex> l(m); cv.wait(l, [this] { return stop; }); }};
-  ~Worker() {
-    { std::lock_guard<std::mutex> l(m); stop = true; }  // no notify
-    t.join();
-  }
-} worker;
-int main() {
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  return 0;
-}
-)";
-
 // Hangs only when the exit begins before the thread's 20 ms sleep ends.
 const char* kExitOutrunsThread = R"(
 #include <atomic>
@@ -390,9 +368,9 @@ TEST_CASE("perturbed runs: a deterministic hang survives both; a race loses unde
     auto v = check(c, kGlobalJoin, opts);
     CHECK_MESSAGE(v.reproduced, v.why);
   }
-  CHECK(check(c, kOutrunsThread).reproduced);
+  CHECK(check(c, minrepro::test::kHangsIfThreadWaitsFirst).reproduced);
   opts.perturb = CheckOptions::Perturb::ThreadStart;
-  auto late_thread = check(c, kOutrunsThread, opts);
+  auto late_thread = check(c, minrepro::test::kHangsIfThreadWaitsFirst, opts);
   CHECK_FALSE(late_thread.reproduced);
   CHECK(late_thread.hits == 0);
   CHECK(late_thread.why.find("ended (exit 0)") != std::string::npos);

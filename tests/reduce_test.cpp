@@ -133,26 +133,9 @@ int main() {
 }
 
 TEST_CASE("reduce --resume: a start that hangs only when main outruns a thread is not resumed from") {
-  // The same signature as kCase, but `stop` is set (without a notify): it
-  // hangs only when the thread waits before the exit, which main's 10 ms
-  // sleep gives it, unless the thread starts 50 ms late.
-  const char* racy = R"(#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-struct Flusher {
-  std::mutex m;
-  std::condition_variable cv;
-  bool stop = false;
-  std::thread t{[this] { std::unique_lock<std::mutex> l(m); cv.wait(l, [this] { return stop; }); }};
-  ~Flusher() {
-    { std::lock_guard<std::mutex> l(m); stop = true; }
-    t.join();
-  }
-};
-Flusher flusher;
-int main() { std::this_thread::sleep_for(std::chrono::milliseconds(10)); }
-)";
+  // The same signature as kCase, but it hangs only when the thread waits
+  // before the exit: not when the thread starts 50 ms late.
+  const char* racy = test::kHangsIfThreadWaitsFirst;
   std::string deterministic = kCase;
   deterministic = deterministic.substr(0, deterministic.find("int main()")) + "int main() {}\n";
   TempDir d;
