@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <map>
 #include <sstream>
 #include <utility>
@@ -29,11 +30,16 @@ std::string Signature::describe() const {
   if (empty()) return "(none)";
   std::string out = primitive + " in " + phase + ", other threads " + others;
   for (size_t i = 0; i < waits.size(); ++i) out += (i ? ", " : " (") + waits[i] + (i + 1 == waits.size() ? ")" : "");
+  for (size_t i = 0; i < children.size(); ++i) out += (i ? ", " : "; child processes in ") + children[i];
   return out;
 }
 
 bool Signature::matches(const Signature& original) const {
   if (phase != original.phase || primitive != original.primitive || others != original.others) return false;
+  if (!original.children.empty() &&
+      (children.empty() ||
+       !std::includes(original.children.begin(), original.children.end(), children.begin(), children.end())))
+    return false;
   return std::includes(original.waits.begin(), original.waits.end(), waits.begin(), waits.end());
 }
 
@@ -73,7 +79,8 @@ std::string primitive_of(const ThreadView& t) {
   }
 }
 
-Signature make_signature(const std::string& phase, pid_t exiting_tid, const std::vector<ThreadView>& threads) {
+Signature make_signature(const std::string& phase, pid_t exiting_tid, const std::vector<ThreadView>& threads,
+                         const std::vector<std::string>& children) {
   Signature s;
   s.phase = phase;
   s.others = "none";
@@ -97,7 +104,28 @@ Signature make_signature(const std::string& phase, pid_t exiting_tid, const std:
   s.waits.erase(std::unique(s.waits.begin(), s.waits.end()), s.waits.end());
   if (any_other) s.others = any_running ? "running" : any_timed ? "sleeping" : "blocked";
   s.primitive = exiting ? primitive_of(*exiting) : "gone";
+  if (s.primitive == "waitpid") s.children = children;
   return s;
+}
+
+std::vector<std::string> waited_children(pid_t pid) {
+  std::vector<std::string> out;
+  std::function<void(pid_t, int)> visit = [&](pid_t parent, int depth) {
+    for (pid_t child : runners::child_processes(parent)) {
+      bool waits = false;
+      for (auto& t : runners::sample_process(child).threads) {
+        if (t.state == 'Z' || t.state == 'X') continue;
+        std::string p = primitive_of(ThreadView{t, false, {}});
+        if (p == "waitpid" && depth < 8) waits = true;
+        else out.push_back(p);
+      }
+      if (waits) visit(child, depth + 1);
+    }
+  };
+  visit(pid, 0);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::vector<ThreadView> snapshot(pid_t pid, bool with_backtraces) {

@@ -209,6 +209,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
     phase = phase_of(ev.markers);
     ev.threads = snapshot(pid, options.backtraces || oc.signature);
     ev.fds = runners::open_fds(pid);
+    ev.children = waited_children(pid);
   };
 
   auto watch = [&](pid_t pid, Clock::time_point start) -> bool {
@@ -312,7 +313,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
     }
   }
   if (!ev.threads.empty()) {
-    ev.signature = make_signature(phase, ev.exit_tid ? ev.exit_tid : ev.run.pid, ev.threads);
+    ev.signature = make_signature(phase, ev.exit_tid ? ev.exit_tid : ev.run.pid, ev.threads, ev.children);
     if (ev.reproduced && options.expect && !options.expect->empty() && oc.signature &&
         !ev.signature.matches(*options.expect)) {
       ev.reproduced = false;

@@ -36,6 +36,7 @@ struct RunEvidence {
   std::string why;                    // one line: why (not) reproduced
   std::vector<ThreadView> threads;    // at the verdict, when the process was alive
   std::vector<runners::OpenFd> fds;   // open file descriptors of the process at the verdict
+  std::vector<std::string> children;  // what its child processes wait in (evidence.hpp's waited_children)
   Signature signature;
 };
 

@@ -189,14 +189,21 @@ ProcessSample sample_process(pid_t pid) {
   return p;
 }
 
-std::vector<pid_t> group_members(pid_t pgid) {
+namespace {
+// Every live (not zombie) process whose stat field `field` (1: ppid, 2: pgrp) is `value`.
+std::vector<pid_t> processes_with(size_t field, pid_t value) {
   std::vector<pid_t> out;
   for (pid_t pid : numeric_entries("/proc")) {
     auto f = stat_fields(slurp("/proc/" + std::to_string(pid) + "/stat"), nullptr);
-    if (f.size() > 2 && std::stol(f[2]) == pgid && f[0] != "Z") out.push_back(pid);
+    if (f.size() > 2 && std::stol(f[field]) == value && f[0] != "Z") out.push_back(pid);
   }
   return out;
 }
+}  // namespace
+
+std::vector<pid_t> group_members(pid_t pgid) { return processes_with(2, pgid); }
+
+std::vector<pid_t> child_processes(pid_t pid) { return processes_with(1, pid); }
 
 std::vector<OpenFd> open_fds(pid_t pid) {
   std::vector<OpenFd> out;

@@ -38,6 +38,8 @@ struct ProcessSample {
 ProcessSample sample_process(pid_t pid);
 // Every live process in a process group (including the leader).
 std::vector<pid_t> group_members(pid_t pgid);
+// Every live child process of `pid`.
+std::vector<pid_t> child_processes(pid_t pid);
 // The syscall's name for display ("futex", "read", ...), or its number.
 std::string syscall_name(long nr);
 

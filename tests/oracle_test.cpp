@@ -396,14 +396,45 @@ TEST_CASE("a text checked again is not parsed again (a candidate's re-runs)") {
 }
 
 TEST_CASE("Signature::matches: a bystander may go, a new kind of wait may not") {
-  Signature original{"exit-handlers", "join", "blocked", {"condvar", "poll"}};
+  Signature original{"exit-handlers", "join", "blocked", {"condvar", "poll"}, {}};
   CHECK(original.matches(original));
-  CHECK(Signature{"exit-handlers", "join", "blocked", {"condvar"}}.matches(original));
-  CHECK_FALSE(Signature{"exit-handlers", "join", "blocked", {"future"}}.matches(original));
-  CHECK_FALSE(Signature{"exit-handlers", "join", "blocked", {"condvar", "future"}}.matches(original));
-  CHECK_FALSE(Signature{"main-locals", "join", "blocked", {"condvar"}}.matches(original));
-  CHECK_FALSE(Signature{"exit-handlers", "join", "running", {"condvar"}}.matches(original));
-  CHECK(Signature{"exit-handlers", "sleep", "none", {}}.describe() == "sleep in exit-handlers, other threads none");
+  CHECK(Signature{"exit-handlers", "join", "blocked", {"condvar"}, {}}.matches(original));
+  CHECK_FALSE(Signature{"exit-handlers", "join", "blocked", {"future"}, {}}.matches(original));
+  CHECK_FALSE(Signature{"exit-handlers", "join", "blocked", {"condvar", "future"}, {}}.matches(original));
+  CHECK_FALSE(Signature{"main-locals", "join", "blocked", {"condvar"}, {}}.matches(original));
+  CHECK_FALSE(Signature{"exit-handlers", "join", "running", {"condvar"}, {}}.matches(original));
+  CHECK(Signature{"exit-handlers", "sleep", "none", {}, {}}.describe() == "sleep in exit-handlers, other threads none");
+  // waitpid: the waited-for processes may wait in fewer of the original's primitives, not in others.
+  Signature pclose{"exit-handlers", "waitpid", "none", {}, {"read"}};
+  CHECK(pclose.describe() == "waitpid in exit-handlers, other threads none; child processes in read");
+  CHECK_FALSE(Signature{"exit-handlers", "waitpid", "none", {}, {"read", "sleep"}}.matches(pclose));
+  CHECK_FALSE(Signature{"exit-handlers", "waitpid", "none", {}, {"sleep"}}.matches(pclose));
+  CHECK_FALSE(Signature{"exit-handlers", "waitpid", "none", {}, {}}.matches(pclose));
+  CHECK(Signature{"exit-handlers", "waitpid", "none", {}, {"read"}}.matches(
+      Signature{"exit-handlers", "waitpid", "none", {}, {"futex", "read"}}));
+}
+
+TEST_CASE("pclose at exit: a grandchild holding the pipe is not a child that runs long") {
+  // Both hang in pclose's waitpid in an atexit handler. In the first the shell
+  // waits for `cat`, which waits for EOF on a pipe a backgrounded sleep keeps
+  // open; in the second the shell simply runs the sleep.
+  auto program = [](const std::string& command) {
+    return "#include <cstdio>\n#include <cstdlib>\nFILE* f;\n"
+           "int main() { f = popen(\"" + command + "\", \"r\"); char b[16]; if (!fgets(b, sizeof b, f)) return 1;\n"
+           "  atexit([] { pclose(f); }); }\n";
+  };
+  Config c = short_config(Kind::ExitHang);
+  auto held = check(c, program("{ sleep 30 & echo ready; } | cat"));
+  INFO(held.why);
+  REQUIRE(held.reproduced);
+  CHECK(held.signature.primitive == "waitpid");
+  CHECK(held.signature.children == std::vector<std::string>{"read"});
+  CheckOptions expect;
+  expect.expect = &held.signature;
+  auto runs_long = check(c, program("echo ready; sleep 30"), expect);
+  CHECK_FALSE(runs_long.reproduced);
+  CHECK(runs_long.why.find("child processes in sleep") != std::string::npos);
+  CHECK(check(c, program("{ sleep 30 & echo ready; } | cat"), expect).reproduced);
 }
 
 TEST_CASE("allowed_warnings: a candidate with a new kind of warning is rejected before it runs") {
