@@ -30,6 +30,7 @@ std::vector<Chunk> expand_macros(const PassInput&);
 std::vector<Chunk> inline_aliases(const PassInput&);
 std::vector<Chunk> remove_balanced(const PassInput&);
 std::vector<Chunk> remove_tokens(const PassInput&);
+std::vector<Chunk> shorten_strings(const PassInput&);
 }  // namespace minrepro::reducer
 
 namespace {
@@ -534,12 +535,81 @@ TEST_CASE("unwrap: a lambda called where it is written gives its body; one whose
   for (auto& k : c) CHECK(compiles(k));
 }
 
+TEST_CASE("unwrap: a loop left by its last statement's break becomes an if; an if, its condition") {
+  std::string src = "#include <cstdio>\n"
+                    "#include <string>\n"
+                    "std::string next(FILE* f) { char b[8]; return fgets(b, sizeof b, f) ? b : \"\"; }\n"
+                    "void f(FILE* in, int n) {\n"
+                    "  while (auto* p = fgets(nullptr, 0, in)) { n += 1; break; }\n"
+                    "  while (n) { if (n > 2) break; n -= 1; break; }\n"       // two ways out: stays
+                    "  while (n) { for (;;) { break; } switch (n) { case 1: break; } n = 0; break; }\n"
+                    "  while (n) { if (n) continue; break; }\n"                // continued: stays
+                    "  if (!fgets(nullptr, 0, in)) return;\n"
+                    "  if (next(in) == \"x\") { n = 2; } else n = 3;\n"
+                    "  if (n > 1) n = 0;\n"                                     // no call: stays
+                    "}\n";
+  auto c = candidates(unwrap_statements, src);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = src;
+    return t.replace(t.find(from), from.size(), to);
+  };
+  std::string once = with("while (auto* p = fgets(nullptr, 0, in)) { n += 1; break; }",
+                          "if (auto* p = fgets(nullptr, 0, in)) { n += 1;  }");
+  CHECK(has(c, once));
+  CHECK(compiles(once));
+  CHECK(has(c, with("while (n) { for (;;) { break; } switch (n) { case 1: break; } n = 0; break; }",
+                    "if (n) { for (;;) { break; } switch (n) { case 1: break; } n = 0;  }")));
+  CHECK(!has(c, with("while (n) { if (n > 2) break; n -= 1; break; }", "if (n) { if (n > 2) break; n -= 1;  }")));
+  CHECK(!has(c, with("while (n) { if (n) continue; break; }", "if (n) { if (n) continue;  }")));
+  std::string cond = with("if (!fgets(nullptr, 0, in)) return;", "fgets(nullptr, 0, in);");
+  CHECK(has(c, cond));
+  CHECK(compiles(cond));
+  std::string both = with("if (next(in) == \"x\") { n = 2; } else n = 3;", "next(in) == \"x\";");
+  CHECK(has(c, both));
+  for (auto& k : c) CHECK(k.find("n > 1;") == std::string::npos);
+}
+
+TEST_CASE("unwrap: an if whose condition declares a variable gives the initializer") {
+  std::string src = "int g();\nvoid f() { if (int v = g()) { v += 1; } }\n";
+  auto c = candidates(unwrap_statements, src);
+  CHECK(has(c, "int g();\nvoid f() { g(); }\n"));
+}
+
 TEST_CASE("unwrap: a frame in a macro stays, a macro in what is kept does not matter") {
   std::string src = "#define ONCE(x) do { x; } while (0)\n"
                     "void f(int& s) { ONCE(s = 1); try { ONCE(s = 2); } catch (...) {} }\n";
   auto c = candidates(unwrap_statements, src);
   REQUIRE(c.size() == 1);
   CHECK(c[0] == "#define ONCE(x) do { x; } while (0)\nvoid f(int& s) { ONCE(s = 1);  ONCE(s = 2);  }\n");
+}
+
+// ---- strings ----
+
+TEST_CASE("strings: the contents, each ;-clause and each word; escapes, raw strings and directives stay whole") {
+  std::string src = "#include \"a b.h\"\n"
+                    "auto s = \"echo 1; sleep 5 & echo \\\"ready\\\"\";\n"
+                    "auto r = R\"(x y)\";\n"
+                    "auto e = \"\";\n"
+                    "auto w = u8\"one two\";\n";
+  auto c = candidates(shorten_strings, src, false);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = src;
+    return t.replace(t.find(from), from.size(), to);
+  };
+  CHECK(has(c, with("echo 1; sleep 5 & echo \\\"ready\\\"", "")));
+  CHECK(has(c, with("echo 1; sleep 5 & echo \\\"ready\\\"", "sleep 5 & echo \\\"ready\\\"")));  // a clause
+  CHECK(has(c, with("echo 1; sleep 5 & echo \\\"ready\\\"", "echo 1; ")));                      // the last clause
+  CHECK(has(c, with("echo 1; sleep 5 & echo \\\"ready\\\"", "echo 1; sleep 5 & echo ")));       // a word
+  CHECK(has(c, with("echo 1; sleep 5 & echo \\\"ready\\\"", "echo 1; 5 & echo \\\"ready\\\"")));
+  CHECK(has(c, with("one two", "")));
+  CHECK(has(c, with("one two", "two")));
+  CHECK(has(c, with("one two", "one ")));
+  // 1 + 2 clauses + 7 words of the command, 1 + 2 words of u8: nothing in the include, raw or empty string.
+  CHECK(c.size() == 13);
+  for (auto& k : c) {
+    CHECK(k.find("#include \"a b.h\"") == 0);
+    CHECK(k.find("R\"(x y)\"") != std::string::npos);
+  }
 }
 
 // ---- balanced ----

@@ -103,6 +103,70 @@ std::optional<Chunk> hoisted_lambda(CXCursor s, const std::string& text, const s
                {c->begin, c->end, text.substr(v->begin, v->end - v->begin)}};
 }
 
+// The breaks and continues in `c` that leave (or restart) the loop around it:
+// nested loops are their own, a switch takes the breaks, lambdas and classes
+// are another function.
+void loop_exits(CXCursor c, bool in_switch, int& breaks, int& continues) {
+  ast::children(c, [&](CXCursor k) {
+    switch (clang_getCursorKind(k)) {
+      case CXCursor_BreakStmt: breaks += !in_switch; return;
+      case CXCursor_ContinueStmt: ++continues; return;
+      case CXCursor_WhileStmt: case CXCursor_ForStmt: case CXCursor_CXXForRangeStmt: case CXCursor_DoStmt:
+      case CXCursor_LambdaExpr: case CXCursor_ClassDecl: case CXCursor_StructDecl:
+        return;
+      case CXCursor_SwitchStmt: return loop_exits(k, true, breaks, continues);
+      default: return loop_exits(k, in_switch, breaks, continues);
+    }
+  });
+}
+
+// `while (c) { A; break; }` -> `if (c) { A; }`: the body's last statement is
+// the loop's only break and nothing continues it, so it runs at most once.
+std::optional<Chunk> loop_once(CXCursor s, const std::string& text, const std::vector<ast::Range>& macros) {
+  if (clang_getCursorKind(s) != CXCursor_WhileStmt) return std::nullopt;
+  CXCursor body = clang_getNullCursor(), last = clang_getNullCursor();
+  ast::children(s, [&](CXCursor k) { body = k; });
+  if (clang_getCursorKind(body) != CXCursor_CompoundStmt) return std::nullopt;
+  ast::children(body, [&](CXCursor k) { last = k; });
+  int breaks = 0, continues = 0;
+  loop_exits(body, false, breaks, continues);
+  auto w = ast::extent(s), b = ast::extent(last);
+  if (clang_getCursorKind(last) != CXCursor_BreakStmt || breaks != 1 || continues || !w || !b ||
+      text.compare(w->begin, 5, "while") != 0 || ast::overlaps_any(macros, w->begin, w->end))
+    return std::nullopt;
+  unsigned end = passes::skip_space(text, b->end);
+  if (end >= text.size() || text[end] != ';') return std::nullopt;
+  return Chunk{{w->begin, w->begin + 5, "if"}, {b->begin, end + 1, ""}};
+}
+
+// `if (c) A [else B]` -> `c;`: what the condition does, without what it
+// guards. `if (!c)` gives `c;` (a `!` whose value is dropped is a warning),
+// `if (T v = c)` gives `c;`. Only for a condition with a call in it: anything
+// else has no effect as a statement.
+std::optional<Chunk> condition_only(CXCursor s, const std::string& text, const std::vector<ast::Range>& macros) {
+  if (clang_getCursorKind(s) != CXCursor_IfStmt) return std::nullopt;
+  CXCursor cond = clang_getNullCursor();
+  ast::children(s, [&](CXCursor k) {
+    if (clang_Cursor_isNull(cond)) cond = k;
+  });
+  if (clang_getCursorKind(cond) == CXCursor_VarDecl) {
+    CXCursor init = clang_getNullCursor();
+    ast::children(cond, [&](CXCursor k) { init = k; });
+    cond = init;
+  }
+  if (clang_Cursor_isNull(cond) || !clang_isExpression(clang_getCursorKind(cond))) return std::nullopt;
+  auto w = ast::extent(s), c = ast::extent(cond);
+  if (!w || !c || ast::overlaps_any(macros, w->begin, w->end)) return std::nullopt;
+  if (text[c->begin] == '!' && clang_getCursorKind(cond) == CXCursor_UnaryOperator)
+    ast::children(cond, [&](CXCursor k) { c = ast::extent(k); });
+  bool calls = clang_getCursorKind(cond) == CXCursor_CallExpr;
+  passes::walk_deep(cond, [&](CXCursor k) { calls |= clang_getCursorKind(k) == CXCursor_CallExpr; });
+  if (!c || !calls) return std::nullopt;
+  unsigned after = passes::skip_space(text, w->end);
+  bool has_semi = after < text.size() && text[after] == ';';
+  return Chunk{{w->begin, w->end, text.substr(c->begin, c->end - c->begin) + (has_semi ? "" : ";")}};
+}
+
 }  // namespace
 
 std::vector<Chunk> unwrap_statements(const PassInput& in) {
@@ -117,6 +181,8 @@ std::vector<Chunk> unwrap_statements(const PassInput& in) {
       auto parts = kept_parts(s);
       if (auto body = called_lambda(s, in.text, whole->end)) parts = {*body};
       if (auto hoisted = hoisted_lambda(s, in.text, macros)) out.push_back(std::move(*hoisted));
+      if (auto once = loop_once(s, in.text, macros)) out.push_back(std::move(*once));
+      if (auto cond = condition_only(s, in.text, macros)) out.push_back(std::move(*cond));
       // The frame around the kept part goes; the part itself may hold macros.
       for (CXCursor part : parts) {
         auto kept = kept_range(part, in.text);
