@@ -359,6 +359,29 @@ TEST_CASE("inline: a method through its object: members, this, captures, statics
   }
 }
 
+TEST_CASE("inline: a method called on a getter: the getter spelled at each use") {
+  std::string head = "#include <vector>\n"
+                     "struct Registry {\n"
+                     "  static Registry& instance() { static Registry r; return r; }\n";
+  std::string tail = "  std::vector<int> items;\n"
+                     "};\n";
+  std::string add = "  int* add(int v) { items.push_back(v); return &items.back(); }\n";
+  std::string src = head + add + "  static void clear() { instance().reset(); }\n  void reset() { items.clear(); }\n" +
+                    tail + "int main() { int* p = Registry::instance().add(1); Registry::clear(); return *p; }\n";
+  auto c = candidates(inline_calls, src);
+  std::string value = head + "  static void clear() { instance().reset(); }\n  void reset() { items.clear(); }\n" + tail +
+                      "int main() { int v = 1;  Registry::instance().items.push_back(v); "
+                      "int* p = &Registry::instance().items.back(); Registry::clear(); return *p; }\n";
+  std::string statement = head + add + "  static void clear() { {  instance().items.clear(); } }\n" + tail +
+                          "int main() { int* p = Registry::instance().add(1); Registry::clear(); return *p; }\n";
+  CHECK(has(c, value));
+  CHECK(has(c, statement));
+  for (auto& k : c) {
+    INFO("candidate:\n" << k);
+    CHECK(compiles(k));
+  }
+}
+
 TEST_CASE("inline: a call whose value is used: the body in front, the returned value in its place") {
   std::string src = "#include <string>\n"
                     "struct Cfg { int n = 0; };\n"

@@ -16,7 +16,9 @@
 // operators; functions with default arguments, overloaded names, an address
 // taken or a name in a dependent call; a body with a return anywhere but at
 // its end (a final `return E;` becomes `E;`); an object that is not a plain
-// name or member chain; an argument that names a parameter (the new local
+// name, a member chain or a call without arguments (a getter such as
+// `Registry::instance()`, spelled again at each use: it may add up to
+// kGetterTokens tokens); an argument that names a parameter (the new local
 // would capture it); anything to rewrite inside a macro. A chunk that would
 // add tokens is not proposed. The unwrap pass later drops the braces when
 // nothing clashes.
@@ -35,6 +37,9 @@ namespace minrepro::reducer {
 namespace {
 
 using passes::Function;
+
+// How many tokens inlining a method called on a getter may add.
+constexpr size_t kGetterTokens = 8;
 
 struct CallStatement {
   CXCursor call;
@@ -96,6 +101,7 @@ struct Object {
   std::string self;      // what `this` becomes
   std::string capture;   // what a lambda's `this` capture becomes
   std::string qual;      // "Class::": before a static member or nested type
+  bool getter = false;   // the object is a call without arguments, spelled again at each use
 };
 
 // The object of a call to method `def`, when it can be spelled at the call site.
@@ -122,7 +128,10 @@ std::optional<Object> object_of(const std::string& text, const CallStatement& cs
   if (!b || !m) return std::nullopt;
   std::string obj = text_of(text, *b);
   static const std::regex simple(R"(^(this|[A-Za-z_]\w*(::\w+)*)(\s*(\.|->)\s*[A-Za-z_]\w*)*$)");
-  if (!std::regex_match(obj, simple)) return std::nullopt;
+  // A getter called without arguments (`Registry::instance()`): written again at each use.
+  static const std::regex getter(R"(^[A-Za-z_]\w*(::\w+)*\s*\(\s*\)$)");
+  o.getter = std::regex_match(obj, getter);
+  if (!o.getter && !std::regex_match(obj, simple)) return std::nullopt;
   unsigned name = m->end - static_cast<unsigned>(ast::spelling(callee).size());
   bool arrow = text.substr(b->end, name - b->end).find("->") != std::string::npos;
   if (obj == "this") return same_class ? std::optional<Object>(o) : std::nullopt;
@@ -312,8 +321,10 @@ std::optional<Chunk> inline_chunk(const std::string& text, const passes::Functio
     if (!passes::decl_range(d, text, b, e) || (b < cs->stmt.end && cs->stmt.begin < e)) return std::nullopt;
     chunk.push_back(cut(text, b, e));
   }
+  // Spelling a getter again at each use may cost a few tokens: the function
+  // that goes is worth them.
   std::string after = apply_chunks(text, {&chunk});
-  if (count_tokens(after) > count_tokens(text)) return std::nullopt;
+  if (count_tokens(after) > count_tokens(text) + (object->getter ? kGetterTokens : 0)) return std::nullopt;
   return chunk;
 }
 
