@@ -163,14 +163,20 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     }
   }
   // Perturbed re-runs (a deterministic original only): each new thread starts
-  // 50 ms late, or the exit begins 50 ms late. A candidate that needs main to
-  // outrun a thread (the wait for "worker idle" removed: 5 of 5 while
-  // reducing, 3 of 10 at the confirmation) stops hanging. Each perturbation
-  // the original does not survive is left out.
-  std::vector<oracle::CheckOptions::Perturb> perturbations;
+  // 50 ms late, or the exit begins 50 ms late; when the original waits for
+  // child processes, also every write of a child process is 50 ms late. A
+  // candidate that needs main to outrun a thread (the wait for "worker idle"
+  // removed: 5 of 5 while reducing, 3 of 10 at the confirmation), or the
+  // shell's output to get through before main's exit closes the pipe
+  // (pclose-grandchild-pipe: main reading one line of three), stops hanging.
+  // Each perturbation the original does not survive is left out.
+  using Perturb = oracle::CheckOptions::Perturb;
+  std::vector<std::pair<Perturb, const char*>> kinds = {{Perturb::ThreadStart, "threads start"},
+                                                        {Perturb::ExitBegin, "the exit begins"}};
+  if (!v0.signature.children.empty()) kinds.push_back({Perturb::ChildWrite, "child processes write"});
+  std::vector<Perturb> perturbations;
   if (v0.hits == v0.runs && oc.runs == 1)
-    for (auto [p, what] : {std::pair{oracle::CheckOptions::Perturb::ThreadStart, "threads start"},
-                           std::pair{oracle::CheckOptions::Perturb::ExitBegin, "the exit begins"}}) {
+    for (auto [p, what] : kinds) {
       oracle::CheckOptions perturbed = calib;
       perturbed.runs = perturbed.min_hits = 2;
       perturbed.stop_when_decided = true;
@@ -182,7 +188,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
                          vp.why + "); candidates are not re-run that way");
     }
   // One run of a check, under a perturbation (or none), one at a time.
-  auto one_run = [](oracle::CheckOptions co, oracle::CheckOptions::Perturb p) {
+  auto one_run = [](oracle::CheckOptions co, Perturb p) {
     co.runs = co.min_hits = 1;
     co.concurrent_runs = false;
     co.perturb = p;
@@ -303,12 +309,13 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       // machine, and a race that only wins under load (pclose-grandchild-pipe:
       // main reading one line of the shell's three) then passes them all;
       // alone it hung 1 time in 3.
-      for (size_t i = 0; i < 2; ++i) {
-        auto p = i < perturbations.size() ? perturbations[i] : oracle::CheckOptions::Perturb::None;
-        if (!verdict(one_run(again, p), p == oracle::CheckOptions::Perturb::None ? "re-run alone" : "perturbed re-run"))
-          return false;
+      // With three perturbations, three of the four go one at a time.
+      size_t alone = std::max<size_t>(2, perturbations.size());
+      for (size_t i = 0; i < alone; ++i) {
+        auto p = i < perturbations.size() ? perturbations[i] : Perturb::None;
+        if (!verdict(one_run(again, p), p == Perturb::None ? "re-run alone" : "perturbed re-run")) return false;
       }
-      again.runs = again.min_hits = 2;
+      again.runs = again.min_hits = 4 - static_cast<int>(alone);
     }
     return verdict(again, "re-runs");
   };

@@ -414,14 +414,14 @@ TEST_CASE("Signature::matches: a bystander may go, a new kind of wait may not") 
       Signature{"exit-handlers", "waitpid", "none", {}, {"futex", "read"}}));
 }
 
-TEST_CASE("pclose at exit: a grandchild holding the pipe is not a child that runs long") {
-  // Both hang in pclose's waitpid in an atexit handler. In the first the shell
+TEST_CASE("pclose at exit: a grandchild holding the pipe is not a child that runs long, nor a race with the shell") {
+  // All hang in pclose's waitpid in an atexit handler. In the first the shell
   // waits for `cat`, which waits for EOF on a pipe a backgrounded sleep keeps
   // open; in the second the shell simply runs the sleep.
-  auto program = [](const std::string& command) {
-    return "#include <cstdio>\n#include <cstdlib>\nFILE* f;\n"
+  auto program = [](const std::string& command, const std::string& then = "") {
+    return "#include <cstdio>\n#include <cstdlib>\n#include <unistd.h>\nFILE* f;\n"
            "int main() { f = popen(\"" + command + "\", \"r\"); char b[16]; if (!fgets(b, sizeof b, f)) return 1;\n"
-           "  atexit([] { pclose(f); }); }\n";
+           "  atexit([] { pclose(f); }); " + then + "}\n";
   };
   Config c = short_config(Kind::ExitHang);
   auto held = check(c, program("{ sleep 30 & echo ready; } | cat"));
@@ -435,6 +435,20 @@ TEST_CASE("pclose at exit: a grandchild holding the pipe is not a child that run
   CHECK_FALSE(runs_long.reproduced);
   CHECK(runs_long.why.find("child processes in sleep") != std::string::npos);
   CHECK(check(c, program("{ sleep 30 & echo ready; } | cat"), expect).reproduced);
+
+  // Main reads the first of two lines and gives the shell 20 ms: the second
+  // gets through, `cat` waits for EOF, and it hangs. When every write of a
+  // child process comes 50 ms late, the exit closes the pipe first: `cat`
+  // dies of SIGPIPE and pclose returns. Reading both lines hangs either way.
+  CheckOptions late_writes;
+  late_writes.perturb = CheckOptions::Perturb::ChildWrite;
+  std::string race = program("{ echo one; sleep 30 & echo two; } | cat", "usleep(20000); ");
+  CHECK(check(c, race).reproduced);
+  auto lost = check(c, race, late_writes);
+  CHECK_FALSE(lost.reproduced);
+  CHECK(lost.why.find("ended") != std::string::npos);
+  auto both = check(c, program("{ echo one; sleep 30 & echo two; } | cat", "fgets(b, sizeof b, f); "), late_writes);
+  CHECK_MESSAGE(both.reproduced, both.why);
 }
 
 TEST_CASE("allowed_warnings: a candidate with a new kind of warning is rejected before it runs") {
