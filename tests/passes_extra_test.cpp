@@ -382,6 +382,17 @@ TEST_CASE("inline: a method called on a getter: the getter spelled at each use")
   }
 }
 
+TEST_CASE("inline: a method called through a smart pointer (its operator->)") {
+  std::string head = "#include <cstdio>\n#include <memory>\n#include <vector>\nstruct S {\n";
+  std::string tail = "  FILE* pipe_;\n};\nstd::vector<std::unique_ptr<S>> v;\n"
+                     "int main() {\n  for (auto& child : v) {\n";
+  std::string src = head + "  void close() { pclose(pipe_); }\n" + tail + "    child->close();\n  }\n}\n";
+  auto c = candidates(inline_calls, src);
+  REQUIRE(c.size() == 1);
+  CHECK(c[0] == head + tail + "    {  pclose(child->pipe_); }\n  }\n}\n");
+  CHECK(compiles(c[0]));
+}
+
 TEST_CASE("inline: a call whose value is used: the body in front, the returned value in its place") {
   std::string src = "#include <string>\n"
                     "struct Cfg { int n = 0; };\n"
@@ -592,10 +603,11 @@ TEST_CASE("unwrap: a loop left by its last statement's break becomes an if; an i
   for (auto& k : c) CHECK(k.find("n > 1;") == std::string::npos);
 }
 
-TEST_CASE("unwrap: an if whose condition declares a variable gives the initializer") {
-  std::string src = "int g();\nvoid f() { if (int v = g()) { v += 1; } }\n";
+TEST_CASE("unwrap: an if or while whose condition declares a variable gives the initializer") {
+  std::string src = "int g();\nvoid f() { if (int v = g()) { v += 1; } while (int w = g()) {} }\n";
   auto c = candidates(unwrap_statements, src);
-  CHECK(has(c, "int g();\nvoid f() { g(); }\n"));
+  CHECK(has(c, "int g();\nvoid f() { g(); while (int w = g()) {} }\n"));
+  CHECK(has(c, "int g();\nvoid f() { if (int v = g()) { v += 1; } g(); }\n"));
 }
 
 TEST_CASE("unwrap: a frame in a macro stays, a macro in what is kept does not matter") {

@@ -127,13 +127,16 @@ std::optional<Object> object_of(const std::string& text, const CallStatement& cs
   auto b = ast::extent(base), m = ast::extent(callee);
   if (!b || !m) return std::nullopt;
   std::string obj = text_of(text, *b);
+  // A smart pointer's `p->m()`: the object is the operator-> call, spelled `p->`.
+  bool smart = obj.size() > 2 && obj.compare(obj.size() - 2, 2, "->") == 0;
+  if (smart) obj.erase(obj.find_last_not_of(" \t\n", obj.size() - 3) + 1);
   static const std::regex simple(R"(^(this|[A-Za-z_]\w*(::\w+)*)(\s*(\.|->)\s*[A-Za-z_]\w*)*$)");
   // A getter called without arguments (`Registry::instance()`): written again at each use.
   static const std::regex getter(R"(^[A-Za-z_]\w*(::\w+)*\s*\(\s*\)$)");
   o.getter = std::regex_match(obj, getter);
   if (!o.getter && !std::regex_match(obj, simple)) return std::nullopt;
   unsigned name = m->end - static_cast<unsigned>(ast::spelling(callee).size());
-  bool arrow = text.substr(b->end, name - b->end).find("->") != std::string::npos;
+  bool arrow = smart || text.substr(b->end, name - b->end).find("->") != std::string::npos;
   if (obj == "this") return same_class ? std::optional<Object>(o) : std::nullopt;
   o.rewrite = true;
   o.prefix = obj + (arrow ? "->" : ".");

@@ -139,12 +139,13 @@ std::optional<Chunk> loop_once(CXCursor s, const std::string& text, const std::v
   return Chunk{{w->begin, w->begin + 5, "if"}, {b->begin, end + 1, ""}};
 }
 
-// `if (c) A [else B]` -> `c;`: what the condition does, without what it
-// guards. `if (!c)` gives `c;` (a `!` whose value is dropped is a warning),
-// `if (T v = c)` gives `c;`. Only for a condition with a call in it: anything
-// else has no effect as a statement.
+// `if (c) A [else B]` and `while (c) A` -> `c;`: what the condition does
+// (once), without what it guards. `if (!c)` gives `c;` (a `!` whose value is
+// dropped is a warning), `if (T v = c)` gives `c;`. Only for a condition with
+// a call in it: anything else has no effect as a statement.
 std::optional<Chunk> condition_only(CXCursor s, const std::string& text, const std::vector<ast::Range>& macros) {
-  if (clang_getCursorKind(s) != CXCursor_IfStmt) return std::nullopt;
+  CXCursorKind kind = clang_getCursorKind(s);
+  if (kind != CXCursor_IfStmt && kind != CXCursor_WhileStmt) return std::nullopt;
   CXCursor cond = clang_getNullCursor();
   ast::children(s, [&](CXCursor k) {
     if (clang_Cursor_isNull(cond)) cond = k;
