@@ -31,6 +31,7 @@ std::vector<Chunk> inline_aliases(const PassInput&);
 std::vector<Chunk> remove_balanced(const PassInput&);
 std::vector<Chunk> remove_tokens(const PassInput&);
 std::vector<Chunk> shorten_strings(const PassInput&);
+std::vector<Chunk> make_static(const PassInput&);
 }  // namespace minrepro::reducer
 
 namespace {
@@ -616,6 +617,45 @@ TEST_CASE("unwrap: a frame in a macro stays, a macro in what is kept does not ma
   auto c = candidates(unwrap_statements, src);
   REQUIRE(c.size() == 1);
   CHECK(c[0] == "#define ONCE(x) do { x; } while (0)\nvoid f(int& s) { ONCE(s = 1);  ONCE(s = 2);  }\n");
+}
+
+// ---- statics ----
+
+TEST_CASE("statics: a field made static, a static member reached by its class, a class of statics a namespace") {
+  std::string registry = "#include <vector>\n"
+                         "struct Registry {\n"
+                         "  static Registry& instance() { static Registry r; return r; }\n"
+                         "  Registry() : items{1} {}\n"
+                         "  std::vector<int> items;\n"
+                         "};\n";
+  std::string tools = "class Tools {\n"
+                      " public:\n"
+                      "  static int twice(int v) { return 2 * v + calls; }\n"
+                      "  static inline int calls = 0;\n"
+                      "};\n";
+  std::string main = "int main() { Registry::instance().items.push_back(Tools::twice(1)); return int(Registry::instance().items.size()); }\n";
+  std::string src = registry + tools + main;
+  auto c = candidates(make_static, src);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = src;
+    return t.replace(t.find(from), from.size(), to);
+  };
+  std::string field = with("  Registry() : items{1} {}\n  std::vector<int> items;",
+                           "  Registry() {}\n  static inline std::vector<int> items;");
+  // The variable goes before the function that uses it.
+  std::string ns = with(tools, "namespace Tools {\n  static inline int calls = 0;\n  static int twice(int v) { return 2 * v + calls; }\n}\n");
+  CHECK(has(c, field));
+  CHECK(has(c, ns));
+  CHECK(c.size() == 2);  // `items` is not static yet: its accesses stay
+  CHECK(compiles(field));
+  CHECK(compiles(ns));
+
+  // Once it is static, `Registry::instance().items` may become `Registry::items`.
+  auto next = candidates(make_static, field);
+  std::string t = field;
+  std::string first = t.replace(t.find("Registry::instance().items"), 26, "Registry::items");
+  CHECK(has(next, first));
+  CHECK(compiles(first));
 }
 
 // ---- strings ----

@@ -43,10 +43,15 @@ TEST_CASE("top-level-decls: whole declarations with their ';', macros, namespace
   CHECK(has(c, "#define TWICE(x) \\\n  ((x) * 2)\nstruct A { int v; };\nint g = 3;\nint main() { return 0; }\n"));
 }
 
-TEST_CASE("namespaces: unwrapped, contents kept") {
+TEST_CASE("namespaces: unwrapped, contents kept, its qualifiers and using-directives gone") {
   auto c = candidates(unwrap_namespaces, "namespace n { int f(); }\nint main() {}\n");
   REQUIRE(c.size() == 1);
   CHECK(c[0] == " int f(); \nint main() {}\n");
+  c = candidates(unwrap_namespaces, "namespace n { int f() { return 1; } }\nusing namespace n;\n"
+                                    "int main() { return n::f() + n :: f(); }\n");
+  REQUIRE(c.size() == 1);
+  CHECK(c[0] == " int f() { return 1; } \nint main() { return f() +  f(); }\n");
+  CHECK(compiles(c[0]));
 }
 
 TEST_CASE("class-members: a field goes with its constructor initializers; the result compiles") {

@@ -3,6 +3,7 @@
 // candidate still compiles.
 #include "oracle/ast.hpp"
 #include "reducer/pass.hpp"
+#include "reducer/passes/functions.hpp"
 #include "reducer/tokens.hpp"
 
 #include <optional>
@@ -14,39 +15,6 @@ bool is_record(CXCursorKind k) {
   return k == CXCursor_ClassDecl || k == CXCursor_StructDecl || k == CXCursor_UnionDecl ||
          k == CXCursor_ClassTemplate || k == CXCursor_ClassTemplatePartialSpecialization;
 }
-// The end of `name(...)` / `name{...}` starting at `pos` (just after the name).
-std::optional<unsigned> initializer_end(const std::string& text, unsigned pos) {
-  while (pos < text.size() && isspace(static_cast<unsigned char>(text[pos]))) ++pos;
-  if (pos >= text.size() || (text[pos] != '(' && text[pos] != '{')) return std::nullopt;
-  char open = text[pos], close = open == '(' ? ')' : '}';
-  int depth = 0;
-  for (unsigned i = pos; i < text.size(); ++i) {
-    if (text[i] == open) ++depth;
-    else if (text[i] == close && --depth == 0) return i + 1;
-  }
-  return std::nullopt;
-}
-
-// Edits removing every constructor initializer of `field` (false if one cannot be cut cleanly).
-bool remove_initializers(CXTranslationUnit tu, CXCursor field, const std::string& text, Chunk& chunk) {
-  bool ok = true;
-  passes::walk(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {
-    if (clang_getCursorKind(c) != CXCursor_Constructor) return true;
-    ast::children(c, [&](CXCursor k) {
-      if (clang_getCursorKind(k) != CXCursor_MemberRef ||
-          !clang_equalCursors(clang_getCursorReferenced(k), field))
-        return;
-      auto r = ast::extent(k);
-      auto end = r ? initializer_end(text, r->end) : std::nullopt;
-      auto edit = end ? cut_list_item(text, r->begin, *end) : std::nullopt;
-      if (edit) chunk.push_back(*edit);
-      else ok = false;
-    });
-    return false;
-  });
-  return ok;
-}
-
 }  // namespace
 
 std::vector<Chunk> remove_class_members(const PassInput& in) {
@@ -64,7 +32,7 @@ std::vector<Chunk> remove_class_members(const PassInput& in) {
       if (passes::decl_range(m, in.text, b, e)) {
         if (k == CXCursor_CXXAccessSpecifier && e < in.text.size() && in.text[e] == ':') ++e;
         Chunk chunk{{b, e, ""}};
-        if (k == CXCursor_FieldDecl && !remove_initializers(in.tu, m, in.text, chunk)) return;
+        if (k == CXCursor_FieldDecl && !passes::remove_initializers(in.tu, m, in.text, chunk)) return;
         out.push_back(chunk);
       }
     });

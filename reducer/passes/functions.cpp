@@ -5,6 +5,7 @@
 #include <set>
 
 #include "reducer/pass.hpp"
+#include "reducer/tokens.hpp"
 
 namespace minrepro::reducer::passes {
 namespace {
@@ -201,6 +202,56 @@ CXCursor returned_value(CXCursor ret) {
   CXCursor value = clang_getNullCursor();
   if (!clang_Cursor_isNull(ret)) ast::children(ret, [&](CXCursor k) { value = k; });
   return value;
+}
+
+std::optional<std::string> qualifier(CXCursor cls) {
+  std::string q;
+  for (CXCursor s = cls; clang_getCursorKind(s) != CXCursor_TranslationUnit; s = clang_getCursorSemanticParent(s)) {
+    CXCursorKind k = clang_getCursorKind(s);
+    if (clang_Cursor_isNull(s) || (k != CXCursor_Namespace && k != CXCursor_ClassDecl && k != CXCursor_StructDecl))
+      return std::nullopt;
+    std::string name = ast::spelling(s);
+    if (name.empty()) return std::nullopt;
+    q = name + "::" + q;
+  }
+  return q;
+}
+
+bool is_class(CXCursor c) {
+  CXCursorKind k = clang_getCursorKind(c);
+  return k == CXCursor_ClassDecl || k == CXCursor_StructDecl;
+}
+
+// The end of `name(...)` / `name{...}` starting at `pos` (just after the name).
+static std::optional<unsigned> initializer_end(const std::string& text, unsigned pos) {
+  while (pos < text.size() && isspace(static_cast<unsigned char>(text[pos]))) ++pos;
+  if (pos >= text.size() || (text[pos] != '(' && text[pos] != '{')) return std::nullopt;
+  char open = text[pos], close = open == '(' ? ')' : '}';
+  int depth = 0;
+  for (unsigned i = pos; i < text.size(); ++i) {
+    if (text[i] == open) ++depth;
+    else if (text[i] == close && --depth == 0) return i + 1;
+  }
+  return std::nullopt;
+}
+
+bool remove_initializers(CXTranslationUnit tu, CXCursor field, const std::string& text, Chunk& chunk) {
+  bool ok = true;
+  passes::walk(clang_getTranslationUnitCursor(tu), [&](CXCursor c) {
+    if (clang_getCursorKind(c) != CXCursor_Constructor) return true;
+    ast::children(c, [&](CXCursor k) {
+      if (clang_getCursorKind(k) != CXCursor_MemberRef ||
+          !clang_equalCursors(clang_getCursorReferenced(k), field))
+        return;
+      auto r = ast::extent(k);
+      auto end = r ? initializer_end(text, r->end) : std::nullopt;
+      auto edit = end ? cut_list_item(text, r->begin, *end) : std::nullopt;
+      if (edit) chunk.push_back(*edit);
+      else ok = false;
+    });
+    return false;
+  });
+  return ok;
 }
 
 }  // namespace minrepro::reducer::passes

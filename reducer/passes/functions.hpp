@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "oracle/ast.hpp"
+#include "reducer/pass.hpp"
 
 namespace minrepro::reducer::passes {
 
@@ -67,5 +68,13 @@ std::vector<CXCursor> returns_in(CXCursor body, bool with_value);
 std::optional<CXCursor> final_return(CXCursor body);
 // What `return E;` returns: E, or a null cursor for `return;`.
 CXCursor returned_value(CXCursor ret);
+
+// `A::B::` for the class (and enclosing namespaces and classes) of a member;
+// nullopt inside an anonymous scope or a template.
+std::optional<std::string> qualifier(CXCursor cls);
+bool is_class(CXCursor c);
+// Edits removing every constructor initializer of `field` (false if one
+// cannot be cut cleanly).
+bool remove_initializers(CXTranslationUnit tu, CXCursor field, const std::string& text, Chunk& chunk);
 
 }  // namespace minrepro::reducer::passes

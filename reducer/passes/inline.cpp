@@ -37,6 +37,8 @@ namespace minrepro::reducer {
 namespace {
 
 using passes::Function;
+using passes::is_class;
+using passes::qualifier;
 
 // How many tokens inlining a method called on a getter may add.
 constexpr size_t kGetterTokens = 8;
@@ -72,26 +74,6 @@ void call_statements(const std::string& text, CXCursor c, CXCursor caller, std::
     }
     call_statements(text, k, inner_caller, out);
   });
-}
-
-// `A::B::` for the class (and enclosing namespaces and classes) of a member;
-// nullopt inside an anonymous scope or a template.
-std::optional<std::string> qualifier(CXCursor cls) {
-  std::string q;
-  for (CXCursor s = cls; clang_getCursorKind(s) != CXCursor_TranslationUnit; s = clang_getCursorSemanticParent(s)) {
-    CXCursorKind k = clang_getCursorKind(s);
-    if (clang_Cursor_isNull(s) || (k != CXCursor_Namespace && k != CXCursor_ClassDecl && k != CXCursor_StructDecl))
-      return std::nullopt;
-    std::string name = ast::spelling(s);
-    if (name.empty()) return std::nullopt;
-    q = name + "::" + q;
-  }
-  return q;
-}
-
-bool is_class(CXCursor c) {
-  CXCursorKind k = clang_getCursorKind(c);
-  return k == CXCursor_ClassDecl || k == CXCursor_StructDecl;
 }
 
 // How the callee's members are reached from the call site.
