@@ -132,12 +132,17 @@ std::vector<Range> macro_expansions(CXTranslationUnit tu) {
   return out;
 }
 
-std::string spelling(CXCursor c) {
-  CXString s = clang_getCursorSpelling(c);
+namespace {
+std::string take(CXString s) {
   std::string out = clang_getCString(s);
   clang_disposeString(s);
   return out;
 }
+}  // namespace
+
+std::string spelling(CXCursor c) { return take(clang_getCursorSpelling(c)); }
+
+std::string type_spelling(CXType t) { return take(clang_getTypeSpelling(t)); }
 
 bool in_main_file(CXCursor c) { return clang_Location_isFromMainFile(clang_getCursorLocation(c)); }
 

@@ -66,6 +66,7 @@ std::optional<Range> extent(CXCursor c);
 // Where macros are expanded in the main file (needs a detailed parse).
 std::vector<Range> macro_expansions(CXTranslationUnit tu);
 std::string spelling(CXCursor c);
+std::string type_spelling(CXType t);
 bool in_main_file(CXCursor c);
 
 // Visits the direct children of `c`; recurse for deeper walks.

@@ -17,19 +17,13 @@ bool string_type(CXType t) {
     return k == CXType_Char_S || k == CXType_Char_U;
   }
   if (t.kind != CXType_Record) return false;
-  CXString s = clang_getTypeSpelling(t);
-  bool yes = std::string(clang_getCString(s)).find("basic_string<char") != std::string::npos;
-  clang_disposeString(s);
-  return yes;
+  return ast::type_spelling(t).find("basic_string<char") != std::string::npos;
 }
 
 // A std::chrono::duration (a sleep's or a timeout's length).
 bool duration_type(CXType t) {
   if (t.kind != CXType_Record) return false;
-  CXString s = clang_getTypeSpelling(t);
-  bool yes = std::string(clang_getCString(s)).rfind("std::chrono::duration<", 0) == 0;
-  clang_disposeString(s);
-  return yes;
+  return ast::type_spelling(t).rfind("std::chrono::duration<", 0) == 0;
 }
 
 bool value_type(CXCursor c, bool& is_bool) {

@@ -32,6 +32,8 @@ std::vector<Chunk> remove_balanced(const PassInput&);
 std::vector<Chunk> remove_tokens(const PassInput&);
 std::vector<Chunk> shorten_strings(const PassInput&);
 std::vector<Chunk> make_static(const PassInput&);
+std::vector<Chunk> move_locals(const PassInput&);
+std::vector<Chunk> substitute_variables(const PassInput&);
 }  // namespace minrepro::reducer
 
 namespace {
@@ -656,6 +658,65 @@ TEST_CASE("statics: a field made static, a static member reached by its class, a
   std::string first = t.replace(t.find("Registry::instance().items"), 26, "Registry::items");
   CHECK(has(next, first));
   CHECK(compiles(first));
+}
+
+// ---- locals, variables ----
+
+TEST_CASE("locals: a local moves in front of its function, its initializer an assignment") {
+  std::string src = "#include <cstdio>\n"
+                    "#include <string>\n"
+                    "struct S { void m() { std::string t = \"x\"; } };\n"
+                    "int main() {\n"
+                    "  FILE* f = fopen(\"/dev/null\", \"r\");\n"
+                    "  char buf[8];\n"
+                    "  auto a = 1;\n"           // auto: stays
+                    "  const int k = 2;\n"      // const: stays
+                    "  static int s = 3;\n"     // static: stays
+                    "  int& r = s;\n"           // a reference: stays
+                    "  std::string p(\"y\");\n" // constructor style: stays
+                    "  int i = 0, j = 1;\n"     // two declarators: stay
+                    "  fgets(buf, sizeof buf, f);\n"
+                    "  return a + k + r + int(p.size()) + i + j;\n"
+                    "}\n";
+  auto c = candidates(move_locals, src);
+  auto with = [&](const std::string& at, const std::string& global, const std::string& from, const std::string& to) {
+    std::string t = src;
+    t.replace(t.find(from), from.size(), to);
+    return t.insert(t.find(at), global);
+  };
+  std::string f = with("int main", "FILE* f;\n", "FILE* f = fopen", "f = fopen");
+  std::string buf = with("int main", "char buf[8];\n", "  char buf[8];\n", "  \n");
+  std::string t = with("struct S", "std::string t;\n", "std::string t = ", "t = ");
+  CHECK(has(c, f));
+  CHECK(has(c, buf));
+  CHECK(has(c, t));
+  CHECK(c.size() == 3);
+  for (auto& k : c) CHECK(compiles(k));
+}
+
+TEST_CASE("variables: a field reached through an object becomes a visible variable of its type") {
+  std::string src = "#include <cstdio>\n"
+                    "struct Sub { FILE* pipe_; int n; };\n"
+                    "FILE* g;\n"
+                    "void f(Sub* s) { fclose(s->pipe_); }\n"
+                    "int main() {\n"
+                    "  Sub* agent = new Sub{stdin, 1};\n"
+                    "  FILE* local = agent->pipe_;\n"
+                    "  fgetc(agent->pipe_);\n"
+                    "  return agent->n + (local != nullptr);\n"   // an int: left to the values pass
+                    "}\n";
+  auto c = candidates(substitute_variables, src);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = src;
+    size_t at = t.find(from);
+    return t.replace(at, from.size(), to);
+  };
+  CHECK(has(c, with("fclose(s->pipe_)", "fclose(g)")));
+  CHECK(has(c, with("FILE* local = agent->pipe_", "FILE* local = g")));
+  CHECK(has(c, with("fgetc(agent->pipe_)", "fgetc(g)")));
+  CHECK(has(c, with("fgetc(agent->pipe_)", "fgetc(local)")));  // declared before, in the same block
+  CHECK(c.size() == 4);  // `local` is not visible in its own initializer or in f()
+  for (auto& k : c) CHECK(compiles(k));
 }
 
 // ---- strings ----

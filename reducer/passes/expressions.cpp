@@ -32,9 +32,7 @@ CXType callback_type(CXType t) {
   none.kind = CXType_Invalid;
   if (t.kind == CXType_Pointer) return clang_getCanonicalType(clang_getPointeeType(t));
   if (t.kind != CXType_Record) return none;
-  CXString s = clang_getTypeSpelling(t);
-  bool function = std::string(clang_getCString(s)).rfind("std::function<", 0) == 0;
-  clang_disposeString(s);
+  bool function = ast::type_spelling(t).rfind("std::function<", 0) == 0;
   return function ? clang_getCanonicalType(clang_Type_getTemplateArgumentAsType(t, 0)) : none;
 }
 
