@@ -32,7 +32,6 @@ std::vector<Chunk> remove_balanced(const PassInput&);
 std::vector<Chunk> remove_tokens(const PassInput&);
 std::vector<Chunk> shorten_strings(const PassInput&);
 std::vector<Chunk> make_static(const PassInput&);
-std::vector<Chunk> move_locals(const PassInput&);
 std::vector<Chunk> substitute_variables(const PassInput&);
 }  // namespace minrepro::reducer
 
@@ -660,39 +659,7 @@ TEST_CASE("statics: a field made static, a static member reached by its class, a
   CHECK(compiles(first));
 }
 
-// ---- locals, variables ----
-
-TEST_CASE("locals: a local moves in front of its function, its initializer an assignment") {
-  std::string src = "#include <cstdio>\n"
-                    "#include <string>\n"
-                    "struct S { void m() { std::string t = \"x\"; } };\n"
-                    "int main() {\n"
-                    "  FILE* f = fopen(\"/dev/null\", \"r\");\n"
-                    "  char buf[8];\n"
-                    "  auto a = 1;\n"           // auto: stays
-                    "  const int k = 2;\n"      // const: stays
-                    "  static int s = 3;\n"     // static: stays
-                    "  int& r = s;\n"           // a reference: stays
-                    "  std::string p(\"y\");\n" // constructor style: stays
-                    "  int i = 0, j = 1;\n"     // two declarators: stay
-                    "  fgets(buf, sizeof buf, f);\n"
-                    "  return a + k + r + int(p.size()) + i + j;\n"
-                    "}\n";
-  auto c = candidates(move_locals, src);
-  auto with = [&](const std::string& at, const std::string& global, const std::string& from, const std::string& to) {
-    std::string t = src;
-    t.replace(t.find(from), from.size(), to);
-    return t.insert(t.find(at), global);
-  };
-  std::string f = with("int main", "FILE* f;\n", "FILE* f = fopen", "f = fopen");
-  std::string buf = with("int main", "char buf[8];\n", "  char buf[8];\n", "  \n");
-  std::string t = with("struct S", "std::string t;\n", "std::string t = ", "t = ");
-  CHECK(has(c, f));
-  CHECK(has(c, buf));
-  CHECK(has(c, t));
-  CHECK(c.size() == 3);
-  for (auto& k : c) CHECK(compiles(k));
-}
+// ---- variables ----
 
 TEST_CASE("variables: a field reached through an object becomes a visible variable of its type") {
   std::string src = "#include <cstdio>\n"
@@ -715,8 +682,36 @@ TEST_CASE("variables: a field reached through an object becomes a visible variab
   CHECK(has(c, with("FILE* local = agent->pipe_", "FILE* local = g")));
   CHECK(has(c, with("fgetc(agent->pipe_)", "fgetc(g)")));
   CHECK(has(c, with("fgetc(agent->pipe_)", "fgetc(local)")));  // declared before, in the same block
-  CHECK(c.size() == 4);  // `local` is not visible in its own initializer or in f()
+  std::string moved = with("fclose(s->pipe_)", "fclose(local)");
+  moved.replace(moved.find("FILE* local = "), 14, "local = ");
+  moved.insert(moved.find("void f"), "FILE* local;\n");
+  CHECK(has(c, moved));   // `local` moves out of main for f()
+  CHECK(c.size() == 5);   // not in its own initializer
   for (auto& k : c) CHECK(compiles(k));
+}
+
+TEST_CASE("variables: a local of another function moves to namespace scope for the field it replaces") {
+  std::string src = "#include <cstdio>\n"
+                    "#include <cstdlib>\n"
+                    "struct Sub { FILE* pipe_; };\n"
+                    "Sub* g_sub;\n"
+                    "void reap() { pclose(g_sub->pipe_); }\n"
+                    "int main() {\n"
+                    "  FILE* pipe = popen(\"true\", \"r\");\n"
+                    "  auto a = pipe;\n"            // auto: never moves
+                    "  const auto k = pipe;\n"
+                    "  g_sub = new Sub{pipe};\n"
+                    "  atexit(reap);\n"
+                    "  return a == k;\n"
+                    "}\n";
+  auto c = candidates(substitute_variables, src);
+  std::string moved = src;
+  moved.replace(moved.find("FILE* pipe = popen"), 18, "pipe = popen");
+  moved.replace(moved.find("pclose(g_sub->pipe_)"), 20, "pclose(pipe)");
+  moved.insert(moved.find("void reap"), "FILE* pipe;\n");  // in front of both functions
+  CHECK(has(c, moved));
+  CHECK(compiles(moved));
+  CHECK(c.size() == 1);
 }
 
 // ---- strings ----
