@@ -21,6 +21,11 @@ inline std::vector<std::string> candidates(reducer::PassFn pass, const std::stri
   return out;
 }
 
+// `text` with the first `from` replaced by `to`.
+inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  return text.replace(text.find(from), from.size(), to);
+}
+
 inline bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 inline bool compiles(const std::string& text) {

@@ -306,10 +306,7 @@ TEST_CASE("return-void: the type becomes void, the returns bare or kept as state
       "void g() {}\n"
       "int main() { return T::run(1); }\n";
   auto c = candidates(return_void, src);
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string t = src;
-    return t.replace(t.find(from), from.size(), to);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return test::replaced(src, from, to); };
   CHECK(has(c, with("static inline State run(int n) { auto f = [] { return 1; }; if (n) return State(f()); return Done; }",
                     "static inline void run(int n) { auto f = [] { return 1; }; if (n) return; return; }")));
   CHECK(has(c, with("static inline State run(int n) { auto f = [] { return 1; }; if (n) return State(f()); return Done; }",
@@ -509,10 +506,7 @@ TEST_CASE("statements: a variable initialized by a call may become the call alon
                     "  return x;\n"
                     "}\n";
   auto c = candidates(remove_statements, src);
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string t = src;
-    return t.replace(t.find(from), from.size(), to);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return test::replaced(src, from, to); };
   CHECK(has(c, with("  auto a = start(1);\n", "  start(1);\n")));
   CHECK(has(c, with("  auto a = start(1);\n", "")));
   CHECK(c.size() == 5 + 1 + 1);  // five statements, the body of start(), and the one call kept
@@ -534,10 +528,7 @@ TEST_CASE("unwrap: if, loops, do, try and blocks give up their frame") {
       "  return s;\n"
       "}\n";
   auto c = candidates(unwrap_statements, src);
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string t = src;
-    return t.replace(t.find(from), from.size(), to);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return test::replaced(src, from, to); };
   CHECK(has(c, with("if (n > 1) { s = 1; } else s = 2;", " s = 1; ;")));
   CHECK(has(c, with("if (n > 1) { s = 1; } else s = 2;", "s = 2;")));
   CHECK(has(c, with("while (n--) { s += 2; }", " s += 2; ")));
@@ -560,10 +551,7 @@ TEST_CASE("unwrap: a lambda called where it is written gives its body; one whose
                     "  return r + q;\n"
                     "}\n";
   auto c = candidates(unwrap_statements, src);
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string t = src;
-    return t.replace(t.find(from), from.size(), to);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return test::replaced(src, from, to); };
   CHECK(has(c, with("[&] { s += 1; }();", " s += 1; ")));
   CHECK(has(c, with("[&]() { s += 2; }();", " s += 2; ")));
   CHECK(has(c, with("int r = [&] { int t = s; return t; }();", " int t = s; int r = t;")));
@@ -585,10 +573,7 @@ TEST_CASE("unwrap: a loop left by its last statement's break becomes an if; an i
                     "  if (n > 1) n = 0;\n"                                     // no call: stays
                     "}\n";
   auto c = candidates(unwrap_statements, src);
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string t = src;
-    return t.replace(t.find(from), from.size(), to);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return test::replaced(src, from, to); };
   std::string once = with("while (auto* p = fgets(nullptr, 0, in)) { n += 1; break; }",
                           "if (auto* p = fgets(nullptr, 0, in)) { n += 1;  }");
   CHECK(has(c, once));
@@ -637,10 +622,7 @@ TEST_CASE("statics: a field made static, a static member reached by its class, a
   std::string main = "int main() { Registry::instance().items.push_back(Tools::twice(1)); return int(Registry::instance().items.size()); }\n";
   std::string src = registry + tools + main;
   auto c = candidates(make_static, src);
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string t = src;
-    return t.replace(t.find(from), from.size(), to);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return test::replaced(src, from, to); };
   std::string field = with("  Registry() : items{1} {}\n  std::vector<int> items;",
                            "  Registry() {}\n  static inline std::vector<int> items;");
   // The variable goes before the function that uses it.
@@ -673,11 +655,7 @@ TEST_CASE("variables: a field reached through an object becomes a visible variab
                     "  return agent->n + (local != nullptr);\n"   // an int: left to the values pass
                     "}\n";
   auto c = candidates(substitute_variables, src);
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string t = src;
-    size_t at = t.find(from);
-    return t.replace(at, from.size(), to);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return test::replaced(src, from, to); };
   CHECK(has(c, with("fclose(s->pipe_)", "fclose(g)")));
   CHECK(has(c, with("FILE* local = agent->pipe_", "FILE* local = g")));
   CHECK(has(c, with("fgetc(agent->pipe_)", "fgetc(g)")));
@@ -723,10 +701,7 @@ TEST_CASE("strings: the contents, each ;-clause and each word; escapes, raw stri
                     "auto e = \"\";\n"
                     "auto w = u8\"one two\";\n";
   auto c = candidates(shorten_strings, src, false);
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string t = src;
-    return t.replace(t.find(from), from.size(), to);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return test::replaced(src, from, to); };
   CHECK(has(c, with("echo 1; sleep 5 & echo \\\"ready\\\"", "")));
   CHECK(has(c, with("echo 1; sleep 5 & echo \\\"ready\\\"", "sleep 5 & echo \\\"ready\\\"")));  // a clause
   CHECK(has(c, with("echo 1; sleep 5 & echo \\\"ready\\\"", "echo 1; ")));                      // the last clause
