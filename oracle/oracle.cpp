@@ -1,5 +1,7 @@
 #include "oracle/oracle.hpp"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <condition_variable>
@@ -211,7 +213,9 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
     phase = phase_of(ev.markers);
     ev.threads = snapshot(pid, options.backtraces || oc.signature);
     ev.fds = runners::open_fds(pid);
-    ev.children = waited_children(pid);
+    // What child processes wait in matters only to a waitpid (a /proc scan per level).
+    if (std::any_of(ev.threads.begin(), ev.threads.end(), [](const ThreadView& t) { return primitive_of(t) == "waitpid"; }))
+      ev.children = waited_children(pid);
   };
 
   auto watch = [&](pid_t pid, Clock::time_point start) -> bool {
