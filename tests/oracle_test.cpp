@@ -467,4 +467,10 @@ TEST_CASE("allowed_warnings: a candidate with a new kind of warning is rejected 
   CHECK(check(c, broken, opts).reproduced);
   // Without the guard the warning does not matter.
   CHECK(check(c, broken).reproduced);
+  // -Wpedantic (reduce adds it too): a zero-size array is a GNU extension that
+  // a reduction must not leave behind (pipe2() then writes past it).
+  c.toolchain.flags.push_back("-Wpedantic");
+  Verdict zero = check(c, std::string(kGlobalJoin) + "int fds[0];\n", opts);
+  CHECK_FALSE(zero.reproduced);
+  CHECK(zero.why.find("-Wpedantic") != std::string::npos);
 }

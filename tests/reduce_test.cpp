@@ -84,7 +84,7 @@ TEST_CASE("reduce: a small case shrinks, keeps the bug, compiles cleanly, input 
   auto cc = runners::run([&] {
     runners::RunSpec s;
     s.program = "/usr/bin/g++";
-    s.args = {"-std=c++17", "-pthread", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", out.string()};
+    s.args = {"-std=c++17", "-pthread", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-fsyntax-only", out.string()};
     return s;
   }());
   CHECK_MESSAGE(cc.exit_code == 0, cc.err);
