@@ -170,12 +170,17 @@ TEST_CASE("reduce: Ctrl-C keeps the best so far, exits 130; kill -9 leaves nothi
   for (int sig : {SIGINT, SIGKILL}) {
     TempDir d;
     auto input = d.write("case.cpp", kCase);
+    auto out = d.path / "case.min.cpp";
     bool sent = false;
     double sent_at = 0;
     int left_after_kill = -1;
     auto r = runners::run(reduce_spec({"--hang-after", "0.5", "-j", "2", input.string()}),
                           [&](pid_t pid, runners::Clock::time_point start) {
-                            if (sent || runners::Clock::now() - start < std::chrono::seconds(6)) return false;
+                            // Once the reduction has begun (the output is written after the
+                            // calibration, which a loaded machine can stretch past 6 s).
+                            if (sent || runners::Clock::now() - start < std::chrono::seconds(6) ||
+                                !std::filesystem::exists(out))
+                              return false;
                             kill(pid, sig);
                             sent = true;
                             sent_at = std::chrono::duration<double>(runners::Clock::now() - start).count();
@@ -199,7 +204,7 @@ TEST_CASE("reduce: Ctrl-C keeps the best so far, exits 130; kill -9 leaves nothi
       CHECK(left_after_kill == 0);
     }
     CHECK(slurp(input) == kCase);
-    auto out = d.path / "case.min.cpp";
+    REQUIRE(sent);
     REQUIRE(std::filesystem::exists(out));
     CHECK(slurp(out).find("join") != std::string::npos);
     CHECK(minrepro::test::count_tagged(runners::session_env()) == 0);
