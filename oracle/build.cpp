@@ -1,8 +1,10 @@
 #include "oracle/build.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -95,19 +97,39 @@ std::vector<unsigned> error_lines(const std::string& diagnostics) {
   return out;
 }
 
-namespace {
-
-runners::RunResult compile(const Toolchain& tc, std::vector<std::string> args, const fs::path& cwd) {
+runners::RunSpec compiler_spec(const Toolchain& tc, std::vector<std::string> args, fs::path cwd) {
   runners::RunSpec spec;
   spec.program = find_program(tc.cxx);
   spec.args = std::move(args);
-  spec.cwd = cwd;
-  spec.deadline_s = tc.compile_timeout;
+  spec.cwd = std::move(cwd);
+  // compile_timeout is CPU time (each of the driver's processes); the wall
+  // clock is only a backstop, so a machine busy with other work slows a build
+  // down without failing it.
+  spec.limits.cpu_s = static_cast<long>(std::ceil(tc.compile_timeout));
+  spec.deadline_s = tc.compile_timeout * kCompileWallFactor;
   spec.limits.memory_mb = 8192;
-  spec.limits.cpu_s = static_cast<long>(tc.compile_timeout) + 1;
   spec.limits.processes = 4096;
   spec.background = true;  // candidates' runs, which decide verdicts by timing, come first
-  return runners::run(spec);
+  return spec;
+}
+
+std::string compile_timeout_note(const Toolchain& tc, const runners::RunResult& r) {
+  if (r.timed_out)
+    return "compile timed out: still running after " + format_number(tc.compile_timeout * kCompileWallFactor) +
+           " s (" + format_number(kCompileWallFactor) + "x toolchain.compile_timeout; is the machine overloaded?)";
+  // RLIMIT_CPU's soft and hard limits are the same: the kernel sends SIGKILL.
+  bool killed = r.exited && (r.signal == SIGKILL || r.signal == SIGXCPU);
+  if (killed || r.err.find("Killed signal terminated program") != std::string::npos ||
+      r.err.find("CPU time limit exceeded") != std::string::npos)
+    return "compile timed out: over toolchain.compile_timeout = " + format_number(tc.compile_timeout) +
+           " s of CPU time";
+  return "";
+}
+
+namespace {
+
+runners::RunResult compile(const Toolchain& tc, std::vector<std::string> args, const fs::path& cwd) {
+  return runners::run(compiler_spec(tc, std::move(args), cwd));
 }
 
 std::string shell_join(const std::string& program, const std::vector<std::string>& args) {
@@ -217,9 +239,11 @@ BuildResult Builder::build(const std::string& text, const std::string& name) {
   auto r = compile(toolchain_, args, dir);
   b.seconds = r.wall_s;
   b.diagnostics = r.err + r.out;
-  b.timed_out = r.timed_out;
   b.ok = r.exited_ok() && fs::exists(b.binary);
-  if (b.timed_out) b.diagnostics += "\ncompile timed out after " + std::to_string(toolchain_.compile_timeout) + " s";
+  if (std::string note = compile_timeout_note(toolchain_, r); !b.ok && !note.empty()) {
+    b.timed_out = true;
+    b.diagnostics += "\n" + note;
+  }
   std::lock_guard l(mu_);
   cache_[key] = b;
   order_.push_back(key);

@@ -12,6 +12,7 @@
 #include "oracle/config.hpp"
 #include "oracle/pch.hpp"
 #include "runners/expected.hpp"
+#include "runners/process.hpp"
 
 namespace minrepro::oracle {
 
@@ -36,6 +37,13 @@ struct Warning {
 std::vector<Warning> warnings_in(const std::string& diagnostics);
 // The lines (of the compiled file) that the compiler's errors point at.
 std::vector<unsigned> error_lines(const std::string& diagnostics);
+
+// A compiler run: in the background (SCHED_IDLE), toolchain.compile_timeout seconds of CPU, and a
+// wall-clock backstop of kCompileWallFactor times that.
+inline constexpr double kCompileWallFactor = 10;
+runners::RunSpec compiler_spec(const Toolchain& tc, std::vector<std::string> args, std::filesystem::path cwd);
+// Why a compile failed on time ("" when it did not): the wall backstop or the CPU limit.
+std::string compile_timeout_note(const Toolchain& tc, const runners::RunResult& r);
 
 class Builder {
  public:

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <toml++/toml.h>
@@ -198,3 +199,11 @@ Expected<Config> load_config(const std::filesystem::path& path, Config c) {
 }
 
 }  // namespace minrepro::oracle
+
+namespace minrepro {
+std::string format_number(double v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+}  // namespace minrepro

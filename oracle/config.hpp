@@ -60,3 +60,8 @@ int parse_signal(const std::string& text);
 Status validate(const Config& config);
 
 }  // namespace minrepro::oracle
+
+namespace minrepro {
+// A number as %g ("0.3", "60"): how verdicts, reports and messages print settings.
+std::string format_number(double v);
+}  // namespace minrepro

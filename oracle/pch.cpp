@@ -61,16 +61,10 @@ std::optional<fs::path> PchCache::header_for(const std::string& source) {
   }
   fs::create_directories(dir_);
   std::ofstream(header) << block;
-  runners::RunSpec spec;
-  spec.program = find_program(toolchain_.cxx);
-  spec.args = toolchain_.flags;
-  spec.args.insert(spec.args.end(), {"-x", "c++-header", header.string(), "-o", header.string() + ".gch"});
-  spec.cwd = dir_;
-  spec.deadline_s = toolchain_.compile_timeout;
-  spec.limits.memory_mb = 8192;
-  spec.limits.processes = 4096;
+  std::vector<std::string> args = toolchain_.flags;
+  args.insert(args.end(), {"-x", "c++-header", header.string(), "-o", header.string() + ".gch"});
+  runners::RunSpec spec = compiler_spec(toolchain_, std::move(args), dir_);
   spec.limits.file_mb = 2048;
-  spec.background = true;
   bool ok = runners::run(spec).exited_ok();
   std::lock_guard l(mu_);
   Entry& e = entries_[key];

@@ -13,12 +13,6 @@ std::string format_seconds(double s, int width) {
   return buf;
 }
 
-std::string format_number(double v) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 namespace {
 std::string secs(double s) { return format_seconds(s, 7); }
 std::string num(double v) { return format_number(v); }

@@ -8,9 +8,8 @@
 namespace minrepro {
 
 std::string describe_oracle(const oracle::OracleConfig& oc);
-// "1.250 s" (padded to `width` characters), and a number as %g: the formats of verdicts and reports.
+// "1.250 s" (padded to `width` characters): the format of verdicts and reports (numbers: format_number).
 std::string format_seconds(double s, int width = 0);
-std::string format_number(double v);
 void print_run(std::ostream& out, const oracle::RunEvidence& ev, bool backtraces);
 void print_verdict(std::ostream& out, const oracle::Verdict& v, bool backtraces);
 

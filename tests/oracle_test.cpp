@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
+#include "oracle/build.hpp"
 #include "oracle/oracle.hpp"
 
 using namespace minrepro::oracle;
@@ -473,4 +474,33 @@ TEST_CASE("allowed_warnings: a candidate with a new kind of warning is rejected 
   Verdict zero = check(c, std::string(kGlobalJoin) + "int fds[0];\n", opts);
   CHECK_FALSE(zero.reproduced);
   CHECK(zero.why.find("-Wpedantic") != std::string::npos);
+}
+
+TEST_CASE("compile_timeout is CPU time: a compiler slow by the clock builds, one that burns CPU is stopped") {
+  minrepro::test::TempDir d;
+  // Compilers that are g++, except for the case: one waits 1.5 s first (a machine
+  // busy with other work), the other spins. The probe builds normally.
+  auto fake = [&](const std::string& name, const std::string& before) {
+    auto p = d.write(name, "#!/bin/sh\ncase \"$*\" in *case.cpp*) " + before + " ;; esac\nexec g++ \"$@\"\n");
+    std::filesystem::permissions(p, std::filesystem::perms::owner_all);
+    Toolchain tc;
+    tc.cxx = p.string();
+    tc.compile_timeout = 1;
+    return tc;
+  };
+  Builder slow(fake("slow.sh", "sleep 1.5"), d.path / "slow");
+  REQUIRE(slow.prepare().ok());
+  auto b = slow.build(kClean, "case.cpp");
+  INFO(b.diagnostics);
+  CHECK(b.ok);
+  CHECK(b.seconds > 1.5);
+
+  Builder spin(fake("spin.sh", "while :; do :; done"), d.path / "spin");
+  REQUIRE(spin.prepare().ok());
+  b = spin.build(kClean, "case.cpp");
+  INFO(b.diagnostics);
+  CHECK_FALSE(b.ok);
+  CHECK(b.timed_out);
+  CHECK(b.diagnostics.find("over toolchain.compile_timeout = 1 s of CPU time") != std::string::npos);
+  CHECK(b.seconds < 5);
 }
