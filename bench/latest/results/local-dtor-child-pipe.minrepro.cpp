@@ -1,0 +1,30 @@
+#include <fcntl.h>
+#include <sys/wait.h>
+
+#include <sstream>
+#include <vector>
+
+class SortedSink {
+public:
+  SortedSink(std::string sorter) {
+    int fds[1];
+    if (pipe2(fds, O_CLOEXEC))
+      return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[0], STDIN_FILENO); // dup2 clears O_CLOEXEC on stdin
+      std::vector<char *> argv;
+      execv(sorter.c_str(), argv.data());
+    }
+  }
+
+  ~SortedSink() {
+
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+
+  pid_t pid_;
+};
+
+int main() { SortedSink top("/usr/bin/sort"); }
