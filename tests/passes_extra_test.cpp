@@ -176,6 +176,14 @@ TEST_CASE("expressions: operands, conditionals, parentheses and literals") {
   for (auto& x : c) CHECK(x.find("int g = 5;") != std::string::npos);  // not in a body
 }
 
+TEST_CASE("expressions: a local array keeps its size; its elements' values do not") {
+  std::string src = "#include <unistd.h>\nint f() { int fds[2] = {3, 4}; int n = 5; return pipe(fds) + n; }\n";
+  auto c = candidates(simplify_expressions, src);
+  CHECK(has(c, "#include <unistd.h>\nint f() { int fds[2] = {3, 4}; int n = 1; return pipe(fds) + n; }\n"));
+  CHECK(has(c, "#include <unistd.h>\nint f() { int fds[2] = {0, 4}; int n = 5; return pipe(fds) + n; }\n"));
+  for (auto& x : c) CHECK(x.find("fds[2]") != std::string::npos);
+}
+
 TEST_CASE("expressions: a call by one of its arguments") {
   std::string src = "struct O { int get(const char*, int d) { return d; } };\n"
                     "int id(int x) { return x; }\n"

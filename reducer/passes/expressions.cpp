@@ -17,6 +17,7 @@
 // at the macro's name, not at the expression. Removing whole statements is the
 // `statements` pass's job.
 #include <algorithm>
+#include <set>
 
 #include "oracle/ast.hpp"
 #include "reducer/pass.hpp"
@@ -58,6 +59,18 @@ struct Walker {
   std::vector<ast::Range> macros;
   std::vector<Function> functions;
   std::vector<Chunk> chunks;
+  // Where the sizes of local arrays begin: they stay. `int fds[2];` for
+  // pipe2() shrunk to `int fds[1];` is an out-of-bounds write g++ does not
+  // warn about at -O0 (and 2 -> 1 saves no token).
+  std::set<unsigned> array_sizes;
+
+  void note_array_size(CXCursor decl) {
+    if (clang_getCursorType(decl).kind != CXType_ConstantArray) return;
+    ast::children(decl, [&](CXCursor k) {
+      if (clang_getCursorKind(k) == CXCursor_IntegerLiteral)
+        if (auto r = range(k)) array_sizes.insert(r->begin);
+    });
+  }
 
   std::string text_of(ast::Range r) const { return text.substr(r.begin, r.end - r.begin); }
 
@@ -77,6 +90,7 @@ struct Walker {
     if (!r) return;
     std::string s = text_of(*r);
     if (!is_string) {
+      if (array_sizes.count(r->begin)) return;
       for (const char* v : {"0", "1"})
         if (s != "0" && s != "1") chunks.push_back({{r->begin, r->end, v}});
       return;
@@ -158,8 +172,9 @@ struct Walker {
 
 std::vector<Chunk> simplify_expressions(const PassInput& in) {
   if (!in.tu) return {};
-  Walker w{in.text, ast::macro_expansions(in.tu), global_functions(in.tu), {}};
+  Walker w{in.text, ast::macro_expansions(in.tu), global_functions(in.tu), {}, {}};
   ast::visit_code(in.tu, [&](CXCursor c) {
+    if (clang_getCursorKind(c) == CXCursor_VarDecl) w.note_array_size(c);  // before its children
     if (clang_isExpression(clang_getCursorKind(c))) w.expression(c);
   });
   // Biggest replaced range first; the walk's pre-order breaks ties.
