@@ -1,20 +1,19 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 
-#include <sstream>
 #include <vector>
 
 class SortedSink {
 public:
-  SortedSink(std::string sorter) {
-    int fds[1];
+  SortedSink() {
+    int fds[2];
     if (pipe2(fds, O_CLOEXEC))
       return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(fds[0], STDIN_FILENO); // dup2 clears O_CLOEXEC on stdin
       std::vector<char *> argv;
-      execv(sorter.c_str(), argv.data());
+      execv("/usr/bin/sort", argv.data());
     }
   }
 
@@ -27,4 +26,4 @@ public:
   pid_t pid_;
 };
 
-int main() { SortedSink top("/usr/bin/sort"); }
+int main() { SortedSink top; }
