@@ -51,7 +51,7 @@ TEST_CASE("bench/compare --quick runs minrepro, C-Vise and C-Reduce and writes t
     CHECK(json.find(std::string("\"tool\": \"") + t + "\"") != std::string::npos);
     // each row's final text is kept outside work/, under the name its row gives
     CHECK(json.find(std::string("\"result\": \"results/quick.") + t + ".cpp\"") != std::string::npos);
-    CHECK(test::slurp(out.path / "results" / (std::string("quick.") + t + ".cpp")).size() > 0);
+    CHECK(slurp(out.path / "results" / (std::string("quick.") + t + ".cpp")).size() > 0);
   }
   // --render prints the table of a compare.json: the same as compare.md.
   auto rendered = runners::run(test::tool_spec(MINREPRO_SOURCE_DIR "/bench/compare",
