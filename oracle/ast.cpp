@@ -39,6 +39,7 @@ CXTranslationUnit Parser::parse(const std::filesystem::path& path, const std::st
   if (tu_ && p == path_) {
     reparsed = clang_reparseTranslationUnit(tu_, 1, &unsaved, clang_defaultReparseOptions(tu_)) == 0;
     if (!reparsed) {
+      ever_failed_ = true;
       clang_disposeTranslationUnit(tu_);
       tu_ = nullptr;
     }
@@ -57,8 +58,10 @@ CXTranslationUnit Parser::parse(const std::filesystem::path& path, const std::st
                     CXTranslationUnit_KeepGoing;
     if (detailed_) opts |= CXTranslationUnit_DetailedPreprocessingRecord;
     if (clang_parseTranslationUnit2(index_, p.c_str(), args.data(), static_cast<int>(args.size()),
-                                    &unsaved, 1, opts, &tu_) != CXError_Success)
+                                    &unsaved, 1, opts, &tu_) != CXError_Success) {
       tu_ = nullptr;
+      ever_failed_ = true;
+    }
     path_ = p;
   }
   errors_ = false;

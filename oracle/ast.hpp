@@ -44,6 +44,9 @@ class Parser {
   // Whether the last parse had errors.
   bool had_errors() const { return errors_; }
   std::string first_error() const { return first_error_; }
+  // Whether libclang ever gave up on a parse or reparse here: after a crash
+  // it recovered from, its heap may be corrupted.
+  bool ever_failed() const { return ever_failed_; }
 
  private:
   CXIndex index_;
@@ -53,6 +56,7 @@ class Parser {
   CXTranslationUnit tu_ = nullptr;
   std::string text_;  // kept alive while libclang may read it
   bool errors_ = false;
+  bool ever_failed_ = false;
   std::string first_error_;
   std::optional<std::string> warmed_;
 };

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,9 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <list>
+#include <memory>
+#include <optional>
 
 #include "oracle/ast.hpp"
 
@@ -50,11 +54,9 @@ void collect_returns(CXCursor c, std::vector<Insertion>& out, int& count) {
   });
 }
 
-Instrumented instrument_here(const std::string& text, const std::filesystem::path& path,
-                             const std::vector<std::string>& compiler_flags) {
+Instrumented instrument_here(ast::Parser& parser, const std::string& text, const std::filesystem::path& path) {
   Instrumented out;
   std::vector<Insertion> ins;
-  ast::Parser& parser = ast::thread_parser(compiler_flags);
   CXTranslationUnit tu = parser.parse(path, text);
   out.parse_errors = !tu || parser.had_errors();
   out.first_error = tu ? parser.first_error() : "libclang could not parse the file";
@@ -127,54 +129,177 @@ std::optional<Instrumented> deserialize(const std::string& s) {
 
 }  // namespace
 
-// libclang can crash on broken code (a `template <...>` header left in front
-// of a destructor is one) and, crash recovery or not, leave the heap
-// corrupted: the reducer then dies. So a candidate is parsed in a forked copy
-// of this process, which sends the result back through a pipe. The calling
-// thread's parser first parses the candidate's directive block alone (headers
-// only: safe), so the copy finds the precompiled preamble ready. A copy that
-// crashes, or takes longer than 30 s, leaves a candidate that fails to parse.
-Instrumented instrument_main_end(const std::string& text, const std::filesystem::path& path,
-                                 const std::vector<std::string>& compiler_flags) {
-  ast::Parser& parser = ast::thread_parser(compiler_flags);
-  parser.warm(path, text.substr(0, preamble_end(text)));
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return instrument_here(text, path, compiler_flags);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]), close(fds[1]);
-    return instrument_here(text, path, compiler_flags);
+namespace {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+// Moves all of `data` through `fd` (nonblocking) before `deadline`.
+bool write_all(int fd, const std::string& data, Deadline deadline) {
+  for (size_t done = 0; done < data.size();) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n > 0) {
+      done += size_t(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) return false;
+    int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
+    pollfd p{fd, POLLOUT, 0};
+    if (left <= 0 || poll(&p, 1, left) <= 0) return false;
   }
-  if (pid == 0) {
-    close(fds[0]);
-    int null = open("/dev/null", O_WRONLY);  // libclang's crash report is not the user's business
-    if (null >= 0) dup2(null, STDOUT_FILENO), dup2(null, STDERR_FILENO);
-    std::string s = serialize(instrument_here(text, path, compiler_flags));
-    for (size_t done = 0; done < s.size();) {
-      ssize_t n = write(fds[1], s.data() + done, s.size() - done);
-      if (n <= 0) _exit(1);
+  return true;
+}
+
+// Reads one message ("SIZE\n" then SIZE bytes) from `fd` before `deadline`;
+// a blocking fd is read with no deadline.
+std::optional<std::string> read_message(int fd, std::optional<Deadline> deadline) {
+  std::string got;
+  size_t size = 0, header = std::string::npos;
+  for (char buf[65536];;) {
+    if (header != std::string::npos && got.size() >= header + 1 + size) return got.substr(header + 1, size);
+    if (deadline) {
+      int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count());
+      pollfd p{fd, POLLIN, 0};
+      if (left <= 0 || poll(&p, 1, left) <= 0) return std::nullopt;
+    }
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) return std::nullopt;
+    got.append(buf, size_t(n));
+    if (header == std::string::npos && (header = got.find('\n')) != std::string::npos &&
+        std::sscanf(got.c_str(), "%zu", &size) != 1)
+      return std::nullopt;
+  }
+}
+
+std::string message(const std::string& payload) { return std::to_string(payload.size()) + "\n" + payload; }
+
+// The worker's loop: one candidate in, its Instrumented out, until EOF. After
+// a parse libclang gave up on (it may have crashed and recovered with a
+// corrupted heap) the answer says so and the worker ends. One parser for each
+// of the four most recent directive blocks: a candidate without one header
+// (includes, lines) rebuilds a precompiled preamble (0.3-1 s), and the
+// current block's stays ready for the candidates of the other passes.
+constexpr size_t kParsers = 4;
+
+[[noreturn]] void serve(int in, int out, const std::filesystem::path& path, const std::vector<std::string>& flags) {
+  std::list<std::pair<std::string, std::unique_ptr<ast::Parser>>> parsers;  // most recently used first
+  for (;;) {
+    auto text = read_message(in, std::nullopt);
+    if (!text) _exit(0);
+    std::string directives = text->substr(0, preamble_end(*text));
+    auto it = std::find_if(parsers.begin(), parsers.end(), [&](auto& p) { return p.first == directives; });
+    if (it == parsers.end()) {
+      if (parsers.size() == kParsers) parsers.pop_back();
+      it = parsers.emplace(parsers.begin(), directives, std::make_unique<ast::Parser>(ast::clang_flags(flags)));
+    }
+    parsers.splice(parsers.begin(), parsers, it);
+    ast::Parser& parser = *it->second;
+    parser.warm(path, directives);
+    Instrumented r = instrument_here(parser, *text, path);
+    bool last = parser.ever_failed();
+    std::string reply = message(std::string(last ? "1" : "0") + serialize(r));
+    for (size_t done = 0; done < reply.size();) {
+      ssize_t n = write(out, reply.data() + done, reply.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) _exit(0);
       done += size_t(n);
     }
-    _exit(0);
+    if (last) _exit(0);
   }
-  close(fds[1]);
-  std::string got;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  for (char buf[65536];;) {
-    int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
-    pollfd p{fds[0], POLLIN, 0};
-    if (left <= 0 || poll(&p, 1, left) <= 0) break;
-    ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n <= 0) break;
-    got.append(buf, size_t(n));
+}
+
+// libclang can crash on broken code (a `template <...>` header left in front
+// of a destructor is one) and, crash recovery or not, leave the heap
+// corrupted: the reducer then dies. So candidates are parsed in a worker: a
+// forked copy of this process, one per calling thread, that keeps its parser
+// (and the precompiled preamble of the candidates' directive block) from one
+// candidate to the next. A fork per candidate cost 45-80 ms more per parse
+// than the reparse itself (copying the page tables, then copy-on-write
+// faults as the reparse frees the old AST). The worker holds no file of this
+// process but its two pipes (a candidate's output pipe held open by it would
+// never reach EOF), dies with its thread, and is replaced after a crash, a
+// parse libclang gave up on, or an answer that took longer than 30 s.
+class ParseWorker {
+ public:
+  ParseWorker() = default;
+  ParseWorker(const ParseWorker&) = delete;
+  ParseWorker& operator=(const ParseWorker&) = delete;
+  ~ParseWorker() { stop(); }
+
+  // nullopt when the worker failed to answer, or (`started` false) none
+  // could be started.
+  std::optional<Instrumented> ask(const std::string& text, const std::filesystem::path& path,
+                                  const std::vector<std::string>& flags, bool& started) {
+    std::string key = path.string();
+    for (auto& f : flags) key += '\0' + f;
+    if (pid_ > 0 && key != key_) stop();
+    if (!(started = pid_ > 0 || start(path, flags))) return std::nullopt;
+    key_ = key;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto reply = write_all(to_, message(text), deadline) ? read_message(from_, deadline) : std::nullopt;
+    auto r = reply && !reply->empty() ? deserialize(reply->substr(1)) : std::nullopt;
+    if (!r || (*reply)[0] != '0') stop();
+    return r;
   }
-  close(fds[0]);
-  kill(pid, SIGKILL);  // when it is stuck; a no-op for a zombie
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+
+ private:
+  bool start(const std::filesystem::path& path, const std::vector<std::string>& flags) {
+    int req[2], resp[2];
+    if (pipe2(req, O_CLOEXEC) != 0) return false;
+    if (pipe2(resp, O_CLOEXEC) != 0) {
+      close(req[0]), close(req[1]);
+      return false;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the thread that started it
+      if (getppid() != parent) _exit(0);
+      int null = open("/dev/null", O_RDWR);  // libclang's crash report is not the user's business
+      int in = fcntl(req[0], F_DUPFD, 100), out = fcntl(resp[1], F_DUPFD, 100);
+      if (null < 0 || in < 0 || out < 0) _exit(1);
+      dup2(null, STDIN_FILENO), dup2(null, STDOUT_FILENO), dup2(null, STDERR_FILENO);
+      dup2(in, 3), dup2(out, 4);
+      close_range(5, ~0U, 0);
+      serve(3, 4, path, flags);
+    }
+    close(req[0]), close(resp[1]);
+    if (pid < 0) {
+      close(req[1]), close(resp[0]);
+      return false;
+    }
+    pid_ = pid, to_ = req[1], from_ = resp[0];
+    fcntl(to_, F_SETFL, O_NONBLOCK);
+    return true;
   }
-  auto r = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? deserialize(got) : std::nullopt;
-  if (r) return *r;
+
+  void stop() {
+    if (pid_ <= 0) return;
+    close(to_), close(from_);
+    kill(pid_, SIGKILL);  // stuck or not: its parser state is not worth waiting for
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+
+  pid_t pid_ = -1;
+  int to_ = -1, from_ = -1;
+  std::string key_;
+};
+
+}  // namespace
+
+Instrumented instrument_main_end(const std::string& text, const std::filesystem::path& path,
+                                 const std::vector<std::string>& compiler_flags) {
+  thread_local ParseWorker worker;
+  bool started = false;
+  if (auto r = worker.ask(text, path, compiler_flags, started)) return *r;
+  if (!started) {  // no process to spare: parse here, at the crash risk above
+    ast::Parser& parser = ast::thread_parser(compiler_flags);
+    parser.warm(path, text.substr(0, preamble_end(text)));
+    return instrument_here(parser, text, path);
+  }
   Instrumented crashed;
   crashed.parse_errors = crashed.crashed = true;
   crashed.first_error = "libclang crashed parsing it";

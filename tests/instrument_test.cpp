@@ -64,3 +64,58 @@ TEST_CASE("the leading include block, after the instrumentation header") {
   CHECK(leading_include_block("int x;\n#include <vector>\n").empty());
   CHECK(leading_include_block("// only a comment\nint x;\n").empty());
 }
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace {
+// This process's live children (the parse worker of this thread is one).
+std::vector<pid_t> children() {
+  std::vector<pid_t> out;
+  DIR* d = opendir("/proc");
+  while (dirent* e = d ? readdir(d) : nullptr) {
+    std::string name = e->d_name;
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in("/proc/" + name + "/stat");
+    std::string s((std::istreambuf_iterator<char>(in)), {});
+    auto close = s.rfind(')');
+    if (close == std::string::npos || s[close + 2] == 'Z') continue;
+    if (std::stoi(s.substr(close + 4)) == getpid()) out.push_back(std::stoi(name));
+  }
+  if (d) closedir(d);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("candidates are parsed in one worker process, replaced after libclang crashes") {
+  minrepro::test::TempDir d;
+  auto path = d.write("case.cpp", "");
+  CHECK(instrument_main_end("int main() { return 1; }\n", path, kFlags).returns == 1);
+  auto first = children();  // the worker, and the session's guardian
+  CHECK(instrument_main_end("int main() { return 2; }\n", path, kFlags).returns == 1);
+  CHECK(children() == first);  // the same worker
+  // libclang 14 crashes on a template header in front of a destructor.
+  auto crashed = instrument_main_end("#include <vector>\nstruct A {\n  std::vector<int> v;\n  template <typename F>\n"
+                                     "  ~A() { for (auto& x : v) (void)x; }\n};\nA g;\nint main() {}\n",
+                                     path, kFlags);
+  CHECK(crashed.parse_errors);
+  CHECK(instrument_main_end("int main() { return 3; }\n", path, kFlags).returns == 1);
+  auto now = children();
+  CHECK(now.size() == first.size());
+  CHECK(now != first);
+}
+
+TEST_CASE("the parse worker holds none of the caller's files") {
+  // A pipe opened before the worker starts (another flag set: a new worker)
+  // must reach EOF once the caller closes its write end.
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  minrepro::test::TempDir d;
+  CHECK(instrument_main_end("int main() {}\n", d.write("case.cpp", ""), {"-std=c++20"}).found_main);
+  close(fds[1]);
+  char c;
+  CHECK(read(fds[0], &c, 1) == 0);
+  close(fds[0]);
+}
