@@ -22,7 +22,7 @@ std::vector<std::string> table_rows(const std::string& md) {
 TEST_CASE("bench/compare --quick runs minrepro, C-Vise and C-Reduce and writes the table") {
   test::TempDir out;
   auto spec = test::tool_spec(MINREPRO_SOURCE_DIR "/bench/compare",
-                              {"--quick", "--budget", "20", "--confirm", "2", "--reduce", MINREPRO_REDUCE_BINARY,
+                              {"--quick", "--budget", "10", "--confirm", "2", "--reduce", MINREPRO_REDUCE_BINARY,
                                "--out", out.path.string()});
   auto r = runners::run(spec);
   INFO(r.err);
@@ -61,7 +61,7 @@ TEST_CASE("bench/compare --quick runs minrepro, C-Vise and C-Reduce and writes t
 
   // --resume keeps every row and runs nothing that is already there.
   auto again = runners::run(test::tool_spec(MINREPRO_SOURCE_DIR "/bench/compare",
-                                            {"--quick", "--budget", "20", "--reduce", MINREPRO_REDUCE_BINARY,
+                                            {"--quick", "--budget", "10", "--reduce", MINREPRO_REDUCE_BINARY,
                                              "--out", out.path.string(), "--resume"}));
   INFO(again.err);
   REQUIRE(again.exited_ok());

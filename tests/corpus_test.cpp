@@ -58,7 +58,3 @@ TEST_CASE("corpus: global destructor joining a condvar waiter") {
 TEST_CASE("corpus: local of main joining a thread that waits on a future") {
   reduce_corpus_case("local-dtor-join", "join in main-locals, other threads blocked", "--hang-after=0.5");
 }
-
-TEST_CASE("corpus: atexit handler with back-off sleeps (delayed exit)") {
-  reduce_corpus_case("atexit-backoff", "sleep in exit-handlers, other threads none", "--min-delay=0.5");
-}
