@@ -127,10 +127,6 @@ std::optional<Instrumented> deserialize(const std::string& s) {
   return r;
 }
 
-}  // namespace
-
-namespace {
-
 using Deadline = std::chrono::steady_clock::time_point;
 
 // Moves all of `data` through `fd` (nonblocking) before `deadline`.
