@@ -129,8 +129,21 @@ std::optional<Instrumented> deserialize(const std::string& s) {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
-// Moves all of `data` through `fd` (nonblocking) before `deadline`.
-bool write_all(int fd, const std::string& data, Deadline deadline) {
+// Waits until `fd` is ready for `events`: until `deadline`, or as long as it
+// takes without one.
+bool ready(int fd, short events, std::optional<Deadline> deadline) {
+  int left = -1;
+  if (deadline) {
+    left = int(std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count());
+    if (left <= 0) return false;
+  }
+  pollfd p{fd, events, 0};
+  return poll(&p, 1, left) > 0;
+}
+
+// Moves all of `data` through `fd` before `deadline` (a nonblocking fd; a
+// blocking one may be written without a deadline).
+bool write_all(int fd, const std::string& data, std::optional<Deadline> deadline) {
   for (size_t done = 0; done < data.size();) {
     ssize_t n = write(fd, data.data() + done, data.size() - done);
     if (n > 0) {
@@ -138,10 +151,7 @@ bool write_all(int fd, const std::string& data, Deadline deadline) {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno != EAGAIN) return false;
-    int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
-    pollfd p{fd, POLLOUT, 0};
-    if (left <= 0 || poll(&p, 1, left) <= 0) return false;
+    if (n == 0 || errno != EAGAIN || !ready(fd, POLLOUT, deadline)) return false;
   }
   return true;
 }
@@ -153,11 +163,7 @@ std::optional<std::string> read_message(int fd, std::optional<Deadline> deadline
   size_t size = 0, header = std::string::npos;
   for (char buf[65536];;) {
     if (header != std::string::npos && got.size() >= header + 1 + size) return got.substr(header + 1, size);
-    if (deadline) {
-      int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now()).count());
-      pollfd p{fd, POLLIN, 0};
-      if (left <= 0 || poll(&p, 1, left) <= 0) return std::nullopt;
-    }
+    if (deadline && !ready(fd, POLLIN, deadline)) return std::nullopt;
     ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) return std::nullopt;
@@ -194,14 +200,7 @@ constexpr size_t kParsers = 4;
     parser.warm(path, directives);
     Instrumented r = instrument_here(parser, *text, path);
     bool last = parser.ever_failed();
-    std::string reply = message(std::string(last ? "1" : "0") + serialize(r));
-    for (size_t done = 0; done < reply.size();) {
-      ssize_t n = write(out, reply.data() + done, reply.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) _exit(0);
-      done += size_t(n);
-    }
-    if (last) _exit(0);
+    if (!write_all(out, message(std::string(last ? "1" : "0") + serialize(r)), std::nullopt) || last) _exit(0);
   }
 }
 
