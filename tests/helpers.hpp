@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,32 +39,41 @@ int main() {
 
 int surviving_processes();
 
-// Live (non-zombie) processes whose environment holds `entry`.
-inline int count_tagged(const std::string& entry) {
-  int n = 0;
+// The parent of process `pid` (a /proc entry name), when it is alive and not a zombie.
+inline std::optional<pid_t> live_parent(const std::string& pid) {
+  std::ifstream stat("/proc/" + pid + "/stat");
+  std::string s((std::istreambuf_iterator<char>(stat)), {});
+  auto close = s.rfind(')');  // the command name may hold anything
+  if (close == std::string::npos || s.size() < close + 5 || s[close + 2] == 'Z') return std::nullopt;
+  return pid_t(std::stol(s.substr(close + 4)));
+}
+
+inline bool process_alive(pid_t pid) { return live_parent(std::to_string(pid)).has_value(); }
+
+// Every live (non-zombie) process but this one, with its parent.
+inline std::vector<std::pair<pid_t, pid_t>> live_processes() {
+  std::vector<std::pair<pid_t, pid_t>> out;
   DIR* d = opendir("/proc");
   while (dirent* e = d ? readdir(d) : nullptr) {
     std::string name = e->d_name;
     if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == getpid()) continue;
-    std::ifstream stat("/proc/" + name + "/stat");
-    std::string s((std::istreambuf_iterator<char>(stat)), {});
-    auto close = s.rfind(')');
-    if (close == std::string::npos || s[close + 2] == 'Z') continue;
-    std::ifstream env("/proc/" + name + "/environ");
+    if (auto parent = live_parent(name)) out.emplace_back(std::stoi(name), *parent);
+  }
+  if (d) closedir(d);
+  return out;
+}
+
+// Live processes whose environment holds `entry`.
+inline int count_tagged(const std::string& entry) {
+  int n = 0;
+  for (auto [pid, parent] : live_processes()) {
+    std::ifstream env("/proc/" + std::to_string(pid) + "/environ");
     std::string text((std::istreambuf_iterator<char>(env)), {});
     std::stringstream ss(text);
     for (std::string item; std::getline(ss, item, '\0');)
       if (item == entry) ++n;
   }
-  if (d) closedir(d);
   return n;
-}
-
-inline bool process_alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string s((std::istreambuf_iterator<char>(stat)), {});
-  auto close = s.rfind(')');
-  return close != std::string::npos && s[close + 2] != 'Z';
 }
 
 inline std::string slurp(const std::filesystem::path& p) {

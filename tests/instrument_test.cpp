@@ -65,26 +65,14 @@ TEST_CASE("the leading include block, after the instrumentation header") {
   CHECK(leading_include_block("// only a comment\nint x;\n").empty());
 }
 
-#include <dirent.h>
 #include <unistd.h>
-
-#include <fstream>
 
 namespace {
 // This process's live children (the parse worker of this thread is one).
 std::vector<pid_t> children() {
   std::vector<pid_t> out;
-  DIR* d = opendir("/proc");
-  while (dirent* e = d ? readdir(d) : nullptr) {
-    std::string name = e->d_name;
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in("/proc/" + name + "/stat");
-    std::string s((std::istreambuf_iterator<char>(in)), {});
-    auto close = s.rfind(')');
-    if (close == std::string::npos || s[close + 2] == 'Z') continue;
-    if (std::stoi(s.substr(close + 4)) == getpid()) out.push_back(std::stoi(name));
-  }
-  if (d) closedir(d);
+  for (auto [pid, parent] : minrepro::test::live_processes())
+    if (parent == getpid()) out.push_back(pid);
   return out;
 }
 }  // namespace
