@@ -128,8 +128,11 @@ std::string compile_timeout_note(const Toolchain& tc, const runners::RunResult& 
 
 namespace {
 
-runners::RunResult compile(const Toolchain& tc, std::vector<std::string> args, const fs::path& cwd) {
-  return runners::run(compiler_spec(tc, std::move(args), cwd));
+runners::RunResult compile(const Toolchain& tc, std::vector<std::string> args, const fs::path& cwd,
+                           const std::atomic<bool>* abandon = nullptr) {
+  runners::Watcher stop;
+  if (abandon) stop = [abandon](pid_t, runners::Clock::time_point) { return abandon->load(); };
+  return runners::run(compiler_spec(tc, std::move(args), cwd), stop);
 }
 
 std::string shell_join(const std::string& program, const std::vector<std::string>& args) {
@@ -205,7 +208,7 @@ bool Builder::set_uninit_guard(bool on) {
   return guard_;
 }
 
-BuildResult Builder::build(const std::string& text, const std::string& name) {
+BuildResult Builder::build(const std::string& text, const std::string& name, const std::atomic<bool>* abandon) {
   std::string key = content_hash(text);
   unsigned n;
   bool guard;
@@ -236,8 +239,15 @@ BuildResult Builder::build(const std::string& text, const std::string& name) {
   args.insert(args.end(), toolchain_.ldflags.begin(), toolchain_.ldflags.end());
   args.insert(args.end(), {"-o", b.binary.string()});
   b.command = shell_join(toolchain_.cxx, args);
-  auto r = compile(toolchain_, args, dir);
+  auto r = compile(toolchain_, args, dir, abandon);
   b.seconds = r.wall_s;
+  if (r.stopped) {
+    b.abandoned = true;
+    b.diagnostics = "abandoned";
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return b;
+  }
   b.diagnostics = r.err + r.out;
   b.ok = r.exited_ok() && fs::exists(b.binary);
   if (std::string note = compile_timeout_note(toolchain_, r); !b.ok && !note.empty()) {

@@ -2,6 +2,7 @@
 // exit probe in with --wrap=main/--wrap=exit, keep the diagnostics, cache
 // binaries by content hash. The probe object is built once per toolchain.
 #pragma once
+#include <atomic>
 #include <filesystem>
 #include <deque>
 #include <map>
@@ -23,6 +24,7 @@ struct BuildResult {
   double seconds = 0;
   bool cached = false;
   bool timed_out = false;
+  bool abandoned = false;   // stopped because the caller no longer wanted it: no verdict
   std::string command;      // for display and bug reports
 
   // The compiler's first error lines, for a one-glance answer.
@@ -50,8 +52,9 @@ class Builder {
   Builder(Toolchain toolchain, std::filesystem::path workdir);
   // Finds the compiler and builds the probe. A failure is bad input (exit 2).
   Status prepare();
-  // `text` is compiled as the file `name` (the user's file name).
-  BuildResult build(const std::string& text, const std::string& name);
+  // `text` is compiled as the file `name` (the user's file name). The
+  // compiler is stopped when `abandon` turns true; that build is not cached.
+  BuildResult build(const std::string& text, const std::string& name, const std::atomic<bool>* abandon = nullptr);
   const Toolchain& toolchain() const { return toolchain_; }
   // Uninitialized-read guard: while on (and the compiler takes it), builds
   // add -ftrivial-auto-var-init=pattern, so a program that reads uninitialized

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "oracle/build.hpp"
@@ -47,23 +49,32 @@ Engine::Engine(Test test, int jobs)
     : test_(std::move(test)), jobs_(std::max(1, jobs)), pool_(std::max(1, jobs)) {}
 
 Engine::Engine(std::function<bool(const std::string&)> test, int jobs)
-    : Engine([t = std::move(test)](const std::string& c, const std::atomic<bool>&) { return t(c); }, jobs) {}
+    : Engine([t = std::move(test)](const std::string& c, const TestContext&) { return t(c); }, jobs) {}
 
-Engine::Done Engine::wait_one(PassStats& stats) {
+void Engine::post(Event e) {
+  {
+    std::lock_guard l(done_mu_);
+    done_.push_back(std::move(e));
+  }
+  done_cv_.notify_one();
+}
+
+Engine::Event Engine::wait_event(PassStats& stats) {
   std::unique_lock l(done_mu_);
   done_cv_.wait(l, [this] { return !done_.empty(); });
-  Done d = std::move(done_.front());
+  Event e = std::move(done_.front());
   done_.pop_front();
   l.unlock();
+  if (!e.finished) return e;
   --inflight_;
   ++stats.tests;
   ++total_tests_;
-  if (d.abandoned) ++abandoned_;
-  if (!stopped_ && !d.abandoned) {
+  if (e.abandoned) ++abandoned_;
+  if (!stopped_ && !e.abandoned) {
     std::lock_guard c(cache_mu_);
-    cache_[d.key] = d.interesting;
+    cache_[e.key] = e.interesting;
   }
-  return d;
+  return e;
 }
 
 std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& chunks, PassStats& stats,
@@ -71,13 +82,8 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
   auto start = std::chrono::steady_clock::now();
   std::vector<size_t> remaining(chunks.size());
   for (size_t i = 0; i < chunks.size(); ++i) remaining[i] = i;
-  std::vector<const Chunk*> applied;
+  std::vector<const Chunk*> applied;  // every chunk accepted so far
   std::string best = text;
-  auto with = [&](const std::vector<size_t>& group) {
-    std::vector<const Chunk*> set = applied;
-    for (size_t i : group) set.push_back(&chunks[i]);
-    return apply_chunks(text, set);
-  };
 
   // Largest groups first: the whole list, then halves, quarters, ... single chunks.
   for (size_t size = remaining.size(); size >= 1 && !remaining.empty() && !stopped_;
@@ -87,67 +93,119 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
     for (size_t i = 0; i < remaining.size(); i += size)
       groups.emplace_back(remaining.begin() + i, remaining.begin() + std::min(remaining.size(), i + size));
     std::vector<char> gone(groups.size(), 0);
-    // Pipelined speculation: `jobs` groups in flight, each tested against the
-    // current best; results are consumed in group order, so the first success
-    // wins exactly as in a sequential scan. After a success the groups tested
-    // against the old text are stale: those still running are told to stop
-    // (their verdicts are not cached); those already done still fill the cache.
-    int generation = 0;
-    // Raised when a success makes the tests in flight stale: they stop at once.
-    auto stale = std::make_shared<std::atomic<bool>>(false);
-    std::map<size_t, bool> results;           // group -> verdict, current generation
-    std::map<size_t, std::string> candidate;  // group -> text under test
-    size_t g = 0, next = 0;
+    // Verdicts are consumed in group order, so the first success wins exactly
+    // as in a sequential scan; up to `jobs` groups are tested meanwhile. Each
+    // is tested on a base: the groups accepted this round, plus the group the
+    // scan waits for (g) when its test said it is promising. A verdict counts
+    // only if its base is still what the sequential scan would have used; tests
+    // in flight on another base are told to stop (their verdicts, when they
+    // finish anyway, still fill the cache: it is keyed by the candidate).
+    std::vector<size_t> accepted;     // groups accepted this round, in order
+    std::optional<size_t> promising;  // g, once its test said so
+    auto base_for = [&](size_t k) {
+      std::vector<size_t> b = accepted;
+      if (promising && k > *promising) b.push_back(*promising);
+      return b;
+    };
+    // The text with `extra` groups applied on top of the accepted ones.
+    auto with = [&](const std::vector<size_t>& extra) {
+      std::vector<const Chunk*> set = applied;
+      for (size_t k : extra)
+        for (size_t i : groups[k]) set.push_back(&chunks[i]);
+      return apply_chunks(text, set);
+    };
+    struct Launch {
+      size_t group;
+      std::vector<size_t> base;
+      std::string candidate;
+      std::shared_ptr<std::atomic<bool>> abandon;
+    };
+    struct Outcome {
+      bool interesting;
+      std::vector<size_t> base;
+      std::string candidate;
+    };
+    std::map<long, Launch> running;     // tests in flight, by launch
+    std::map<size_t, Outcome> results;  // the latest verdict of each group
+    auto valid_result = [&](size_t k) {
+      auto r = results.find(k);
+      return r != results.end() && r->second.base == base_for(k);
+    };
+    auto valid_launch = [&](size_t k) {
+      return std::any_of(running.begin(), running.end(), [&](const auto& r) {
+        return r.second.group == k && !*r.second.abandon && r.second.base == base_for(k);
+      });
+    };
+    // Tells the tests in flight on a base that no longer holds to stop.
+    auto sync = [&] {
+      for (auto& [id, l] : running)
+        if (l.base != base_for(l.group)) l.abandon->store(true);
+    };
     auto launch = [&](size_t k) {
-      std::string c = with(groups[k]);
-      if (c == best) return void(results[k] = false);  // no-op chunks
+      std::vector<size_t> base = base_for(k);
+      std::vector<size_t> extra(base.begin() + static_cast<long>(accepted.size()), base.end());
+      std::string from = extra.empty() ? best : with(extra);
+      extra.push_back(k);
+      std::string c = with(extra);
+      if (c == from) return void(results[k] = {false, base, {}});  // no-op chunks
       std::string key = oracle::content_hash(c);
       {
         std::lock_guard l(cache_mu_);
         if (auto it = cache_.find(key); it != cache_.end()) {
           ++stats.cache_hits;
           ++total_hits_;
-          results[k] = it->second;
-          if (it->second) candidate[k] = std::move(c);
+          results[k] = {it->second, base, it->second ? std::move(c) : std::string()};
           return;
         }
       }
+      long id = launches_++;
+      auto abandon = std::make_shared<std::atomic<bool>>(false);
       ++inflight_;
-      candidate[k] = c;
-      pool_.submit([this, k, generation, stale, c = std::move(c), key = std::move(key)] {
-        bool ok = !stopped_ && !*stale && test_(c, *stale);
-        bool abandoned = !ok && *stale;
-        {
-          std::lock_guard l(done_mu_);
-          done_.push_back({k, generation, key, ok, abandoned});
-        }
-        done_cv_.notify_one();
+      running[id] = {k, std::move(base), c, abandon};
+      pool_.submit([this, id, abandon, c = std::move(c), key = std::move(key)] {
+        std::function<void()> said = [this, id] { post({id, false, {}}); };
+        bool ok = !stopped_ && !*abandon && test_(c, TestContext{*abandon, said});
+        post({id, true, key, ok, !ok && *abandon});
       });
     };
+    size_t g = 0;
     while (g < groups.size() && !stopped_) {
-      while (inflight_ < jobs_ && next < groups.size()) launch(next++);
-      auto it = results.find(g);
-      if (it == results.end()) {
-        Done d = wait_one(stats);
-        if (d.generation == generation) results[d.group] = d.interesting;
+      // Free slots go to the first groups with neither a verdict nor a test on their current base.
+      for (size_t k = g; k < groups.size() && inflight_ < jobs_; ++k)
+        if (!valid_result(k) && !valid_launch(k)) launch(k);
+      if (!valid_result(g)) {
+        if (inflight_ == 0) continue;  // g's verdict was on a stale base: the loop above relaunches it
+        Event e = wait_event(stats);
+        auto it = running.find(e.launch);
+        if (it == running.end()) continue;
+        if (!e.finished) {
+          if (it->second.group == g && !promising && it->second.base == base_for(g)) {
+            promising = g;
+            sync();
+          }
+          continue;
+        }
+        Launch l = std::move(it->second);
+        running.erase(it);
+        if (!e.abandoned) results[l.group] = {e.interesting, std::move(l.base), std::move(l.candidate)};
         continue;
       }
-      if (it->second) {
+      Outcome& r = results[g];
+      if (r.interesting) {
         gone[g] = 1;
         for (size_t i : groups[g]) applied.push_back(&chunks[i]);
-        best = std::move(candidate[g]);
+        accepted.push_back(g);
+        best = std::move(r.candidate);
         ++stats.accepted;
         on_improve(best);
-        ++generation;
-        stale->store(true);
-        stale = std::make_shared<std::atomic<bool>>(false);
-        results.clear();
-        candidate.clear();
-        next = g + 1;
       }
+      results.erase(g);
+      promising.reset();
       ++g;
+      sync();
     }
-    while (inflight_ > 0) wait_one(stats);
+    for (auto& [id, l] : running) l.abandon->store(true);
+    while (inflight_ > 0) wait_event(stats);
     std::vector<size_t> keep;
     for (size_t k = 0; k < groups.size(); ++k)
       if (!gone[k]) keep.insert(keep.end(), groups[k].begin(), groups[k].end());

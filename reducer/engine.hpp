@@ -17,10 +17,20 @@
 
 namespace minrepro::reducer {
 
-// Must be thread-safe: called from `jobs` threads at once. `abandoned` turns
-// true when the verdict is no longer wanted (another candidate won meanwhile):
-// a test may then stop early and return false; that verdict is not cached.
-using Test = std::function<bool(const std::string& candidate, const std::atomic<bool>& abandoned)>;
+// What a test is told. `abandoned` turns true when its verdict is no longer
+// wanted (another candidate won meanwhile): the test may then stop early and
+// return false; that verdict is not cached. `promising()` says the candidate
+// will most likely turn out interesting (its first run reproduced; only the
+// re-runs are left): the engine then tests the next candidates on top of it
+// instead of beside it, so a run of successes does not wait for each one's
+// re-runs.
+struct TestContext {
+  const std::atomic<bool>& abandoned;
+  const std::function<void()>& promising;
+};
+
+// Must be thread-safe: called from `jobs` threads at once.
+using Test = std::function<bool(const std::string& candidate, const TestContext& ctx)>;
 
 struct PassStats {
   std::string name;
@@ -67,16 +77,17 @@ class Engine {
   long total_cache_hits() const { return total_hits_; }
 
  private:
-  // A finished test, handed from a worker to the engine's thread.
-  struct Done {
-    size_t group;
-    int generation;
+  // From a worker to the engine's thread: a test finished, or said it is promising.
+  struct Event {
+    long launch;
+    bool finished;
     std::string key;
-    bool interesting;
-    bool abandoned;  // stopped because it was stale: not a verdict
+    bool interesting = false;
+    bool abandoned = false;  // stopped because it was stale: not a verdict
   };
-  // Waits for one finished test, caches its verdict and counts it.
-  Done wait_one(PassStats& stats);
+  void post(Event e);
+  // Waits for one event; a finished test's verdict is cached and counted.
+  Event wait_event(PassStats& stats);
 
   Test test_;
   int jobs_;
@@ -87,8 +98,9 @@ class Engine {
   std::atomic<long> total_tests_{0}, total_hits_{0};
   std::mutex done_mu_;
   std::condition_variable done_cv_;
-  std::deque<Done> done_;
-  int inflight_ = 0;  // engine thread only
+  std::deque<Event> done_;
+  int inflight_ = 0;     // engine thread only
+  long launches_ = 0;    // engine thread only
   std::atomic<long> abandoned_{0};
 
  public:

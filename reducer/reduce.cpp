@@ -279,7 +279,8 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   // seen in the corpus reproduces 2 times in 5) then gets through about 1% of
   // the time instead of 16% with one re-run. Most candidates fail the first
   // check, so this costs little.
-  auto test = [&](const std::string& candidate, const std::atomic<bool>* abandon = nullptr) {
+  auto test = [&](const std::string& candidate, const std::atomic<bool>* abandon = nullptr,
+                  const std::function<void()>* promising = nullptr) {
     oracle::CheckOptions co;
     co.abandon = abandon;
     co.stop_when_decided = true;
@@ -296,6 +297,9 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       return v.reproduced;
     };
     if (!verdict(co, "first run")) return false;
+    // Most candidates that get this far pass the re-runs too: the engine may
+    // test the next ones on top of this one meanwhile.
+    if (promising) (*promising)();
     oracle::CheckOptions again = co;
     again.runs = 4 * std::max(1, oc.runs);
     again.min_hits = 4 * oc.min_hits;
@@ -322,7 +326,9 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     return verdict(again, "re-runs");
   };
   int jobs = o.config.reduce.jobs > 0 ? o.config.reduce.jobs : std::max(1u, std::thread::hardware_concurrency());
-  reducer::Engine engine([&](const std::string& c, const std::atomic<bool>& stale) { return test(c, &stale); }, jobs);
+  reducer::Engine engine(
+      [&](const std::string& c, const reducer::TestContext& ctx) { return test(c, &ctx.abandoned, &ctx.promising); },
+      jobs);
   g_engine = &engine;
 
   reducer::ProgressState ps;

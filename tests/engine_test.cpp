@@ -2,7 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <algorithm>
 #include <chrono>
+#include <functional>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -87,7 +90,8 @@ TEST_CASE("a success stops the stale tests in flight") {
   // Interesting when 'c' stays. With 2 jobs a slow candidate runs beside each
   // winner; it is told to stop (and does) when the winner is accepted.
   std::atomic<int> stopped_early{0};
-  Test test = [&](const std::string& s, const std::atomic<bool>& abandoned) {
+  Test test = [&](const std::string& s, const TestContext& ctx) {
+    const std::atomic<bool>& abandoned = ctx.abandoned;
     bool ok = s.find('c') != std::string::npos;
     if (ok) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both tests are running by now
     else
@@ -107,6 +111,89 @@ TEST_CASE("a success stops the stale tests in flight") {
   CHECK(out == "c");
   CHECK(stopped_early > 0);
   CHECK(engine.total_abandoned() == stopped_early);
+}
+
+namespace {
+
+// A test that says every candidate it will accept is promising first, then
+// takes `accept_ms` (the re-runs); rejections are quick. Records what ran.
+struct PromisingTest {
+  std::function<bool(const std::string&)> pred;
+  int accept_ms = 20;
+  std::mutex mu;
+  std::vector<std::string> tested;
+  std::set<std::string> pending;  // said promising, not finished
+  int on_top = 0;                 // tests started with a pending candidate's edits already applied
+
+  Test test() {
+    return [this](const std::string& s, const TestContext& ctx) {
+      bool ok = pred(s);
+      {
+        std::lock_guard l(mu);
+        tested.push_back(s);
+        for (auto& p : pending)
+          if (s.size() < p.size() && std::includes(p.begin(), p.end(), s.begin(), s.end())) ++on_top;
+      }
+      if (!ok) return false;
+      {
+        std::lock_guard l(mu);
+        pending.insert(s);
+      }
+      ctx.promising();
+      for (int i = 0; i < accept_ms && !ctx.abandoned; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      std::lock_guard l(mu);
+      pending.erase(s);
+      return true;
+    };
+  }
+};
+
+// A pseudo-random, non-monotone predicate: whether the text hashes into `keep` of 8 buckets.
+std::function<bool(const std::string&)> hashed(unsigned seed, unsigned keep) {
+  return [=](const std::string& s) { return (std::hash<std::string>{}(s) ^ seed) % 8 < keep || s.size() > 11; };
+}
+
+}  // namespace
+
+TEST_CASE("a promising candidate: the next ones are tested on top of it, and the result is the sequential one") {
+  // The verdicts are consumed in group order on the base a sequential scan
+  // would use, so any -j gives exactly the -j 1 result, speculation or not.
+  std::string text = "abcdefghijkl";  // sorted: std::includes below
+  int on_top = 0;
+  for (unsigned seed = 0; seed < 12; ++seed) {
+    std::string want;
+    for (int jobs : {1, 2, 3}) {
+      PromisingTest t;
+      t.pred = hashed(seed, 3);
+      t.accept_ms = 5 + static_cast<int>(seed % 3) * 5;
+      Engine engine(t.test(), jobs);
+      PassStats stats;
+      auto out = engine.reduce(text, char_chunks(text), stats, [](const std::string&) {});
+      if (jobs == 1) want = out;
+      CHECK_MESSAGE(out == want, "seed " << seed << ", -j " << jobs);
+      if (jobs > 1) on_top += t.on_top;
+    }
+  }
+  CHECK(on_top > 0);  // speculation happened
+}
+
+TEST_CASE("a promising candidate that then fails: the tests built on it do not count") {
+  // 'c' must stay, and so must 'e': removing 'e' passes the first run (says
+  // promising) and then fails. The tests built on top of it meanwhile are
+  // stale; the result is the sequential one.
+  Test test = [](const std::string& s, const TestContext& ctx) {
+    if (s.find('c') == std::string::npos) return false;
+    bool has_e = s.find('e') != std::string::npos;
+    if (!has_e) ctx.promising();
+    std::this_thread::sleep_for(std::chrono::milliseconds(has_e ? 5 : 30));
+    return has_e;
+  };
+  std::string text = "abcdefgh";
+  for (int jobs : {1, 2}) {
+    Engine engine(test, jobs);
+    PassStats stats;
+    CHECK(engine.reduce(text, char_chunks(text), stats, [](const std::string&) {}) == "ce");
+  }
 }
 
 TEST_CASE("apply_chunks drops nested and overlapping edits") {

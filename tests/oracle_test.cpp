@@ -1,6 +1,10 @@
 // The symptom oracles on small real programs, compiled and run for real.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "helpers.hpp"
 #include "oracle/build.hpp"
 #include "oracle/oracle.hpp"
@@ -503,4 +507,32 @@ TEST_CASE("compile_timeout is CPU time: a compiler slow by the clock builds, one
   CHECK(b.timed_out);
   CHECK(b.diagnostics.find("over toolchain.compile_timeout = 1 s of CPU time") != std::string::npos);
   CHECK(b.seconds < 5);
+}
+
+TEST_CASE("an abandoned build stops its compiler at once and is not cached") {
+  minrepro::test::TempDir d;
+  // g++, except that it waits 30 s first while the file `hold` exists.
+  auto hold = d.write("hold", "");
+  auto p = d.write("wait.sh", "#!/bin/sh\ncase \"$*\" in *case.cpp*) [ -e '" + hold.string() +
+                                  "' ] && sleep 30 ;; esac\nexec g++ \"$@\"\n");
+  std::filesystem::permissions(p, std::filesystem::perms::owner_all);
+  Toolchain tc;
+  tc.cxx = p.string();
+  Builder b(tc, d.path / "w");
+  REQUIRE(b.prepare().ok());
+  std::atomic<bool> abandon{false};
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    abandon = true;
+  });
+  auto r = b.build(kClean, "case.cpp", &abandon);
+  stopper.join();
+  CHECK(r.abandoned);
+  CHECK_FALSE(r.ok);
+  CHECK(r.seconds < 5);
+  std::filesystem::remove(hold);
+  auto again = b.build(kClean, "case.cpp");
+  INFO(again.diagnostics);
+  CHECK(again.ok);
+  CHECK_FALSE(again.cached);
 }
