@@ -228,13 +228,14 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
     probe.update(ev, oc.exit_begins);
     bool exit_kind = is_exit_kind(oc.kind);
     if (!exit_kind || !ev.exit_began) {
-      if (now < oc.timeout) return false;
+      double limit = exit_kind && begin_timeout_ ? std::min(*begin_timeout_, oc.timeout) : oc.timeout;
+      if (now < limit) return false;
       if (oc.kind == Kind::Hang) {
         take_snapshot(pid);
         ev.reproduced = true;
         ev.why = "still running after the " + fmt_s(oc.timeout) + " timeout";
       } else {
-        ev.why = exit_kind ? "exit did not begin within the " + fmt_s(oc.timeout) + " timeout"
+        ev.why = exit_kind ? "exit did not begin within the " + fmt_s(limit) + " timeout"
                            : "still running at the " + fmt_s(oc.timeout) + " timeout";
       }
       return true;

@@ -117,6 +117,10 @@ class Oracle {
   // Lowers the per-run timeout (after calibration showed how long exit takes to begin).
   // Call before checks run in parallel.
   void tighten_timeout(double seconds) { config_.oracle.timeout = std::min(config_.oracle.timeout, seconds); }
+  // exit-hang, delayed-exit: a run whose exit has not begun `seconds` after it
+  // started is decided then, not at the timeout (which a delayed exit needs
+  // longer, to see the delay end).
+  void tighten_begin_timeout(double seconds) { begin_timeout_ = seconds; }
   // Stops every check in progress (Ctrl-C); later checks return at once.
   void cancel();
   bool cancelled() const { return cancelled_; }
@@ -133,6 +137,7 @@ class Oracle {
   Verdict check_script(const std::string& text, const CheckOptions& options);
 
   Config config_;
+  std::optional<double> begin_timeout_;
   std::string file_name_;
   std::filesystem::path workdir_;
   std::unique_ptr<Builder> builder_;

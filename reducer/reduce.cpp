@@ -212,12 +212,18 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     if (ev.exit_began) began = std::max(began, *ev.exit_began);
     if (ev.ended) ended = std::max(ended, *ev.ended);
   }
+  // A delayed exit needs the longer timeout only once its exit has begun.
   if (began > 0) {
-    double limit = std::max({2.0, 4 * began + 1.0, 2 * ended});
+    double begin_by = std::max(2.0, 4 * began + 1.0);
+    double limit = std::max(begin_by, 2 * ended);
     if (limit < oc.timeout) {
       oracle.tighten_timeout(limit);
       progress.note("timeout per run: " + std::to_string(limit).substr(0, 4) + " s (exit began by " +
                     std::to_string(began).substr(0, 5) + " s in the original)");
+    }
+    if (begin_by < std::min(limit, oc.timeout)) {
+      oracle.tighten_begin_timeout(begin_by);
+      progress.note("exit must begin within " + std::to_string(begin_by).substr(0, 4) + " s");
     }
   }
 
@@ -394,6 +400,11 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     size_t before = current.size();
     for (size_t i = 0; i < passes->size() && !engine.stopped(); ++i)
       if (!(*passes)[i].late) run_pass(i);
+    // The values step once after the first round too, stuck or not: a
+    // constant computed by code the passes cannot remove while it is used
+    // (atexit-backoff's delays parsed from a config string) frees that code
+    // for the next rounds instead of the last ones.
+    if (round == 1 && values_pass && !engine.stopped()) values_step(stats[*values_pass]);
     if (current.size() < before) continue;
     // The AST passes are stuck. First the cheap values step (one build and
     // run): constants seen at run time may free what computed them, and the

@@ -161,6 +161,20 @@ TEST_CASE("a check's min_delay override: the same 0.8 s delay passes 0.5 s and f
   CHECK(v.evidence[0].why.find("under min_delay") != std::string::npos);
 }
 
+TEST_CASE("a delayed exit's begin timeout: a main that never returns is given up on then, not at the timeout") {
+  Config c = short_config(Kind::DelayedExit);
+  auto o = Oracle::create(c, "case.cpp");
+  REQUIRE(o.ok());
+  (*o)->tighten_begin_timeout(0.5);
+  auto v = (*o)->check(kSpin);
+  CHECK_FALSE(v.reproduced);
+  REQUIRE(v.evidence.size() == 1);
+  CHECK(v.evidence[0].why.find("exit did not begin within the 0.500 s") != std::string::npos);
+  CHECK(v.evidence[0].run.wall_s < 2.0);  // the timeout is 3 s
+  // The delay itself still gets the whole timeout: 0.8 s after exit began.
+  CHECK((*o)->check(kAtexitSleep).reproduced);
+}
+
 // libclang 14 crashes on this (a template header in front of a destructor)
 // and leaves its process's heap corrupted.
 const char* kCrashesLibclang = R"(#include <vector>
