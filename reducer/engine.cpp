@@ -92,7 +92,6 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
     std::vector<std::vector<size_t>> groups;
     for (size_t i = 0; i < remaining.size(); i += size)
       groups.emplace_back(remaining.begin() + i, remaining.begin() + std::min(remaining.size(), i + size));
-    std::vector<char> gone(groups.size(), 0);
     // Verdicts are consumed in group order, so the first success wins exactly
     // as in a sequential scan; up to `jobs` groups are tested meanwhile. Each
     // is tested on a base: the groups accepted this round, plus the group the
@@ -100,7 +99,7 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
     // only if its base is still what the sequential scan would have used; tests
     // in flight on another base are told to stop (their verdicts, when they
     // finish anyway, still fill the cache: it is keyed by the candidate).
-    std::vector<size_t> accepted;     // groups accepted this round, in order
+    std::vector<size_t> accepted;     // groups accepted this round, in order (ascending)
     std::optional<size_t> promising;  // g, once its test said so
     auto base_for = [&](size_t k) {
       std::vector<size_t> b = accepted;
@@ -192,7 +191,6 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
       }
       Outcome& r = results[g];
       if (r.interesting) {
-        gone[g] = 1;
         for (size_t i : groups[g]) applied.push_back(&chunks[i]);
         accepted.push_back(g);
         best = std::move(r.candidate);
@@ -208,7 +206,8 @@ std::string Engine::reduce(const std::string& text, const std::vector<Chunk>& ch
     while (inflight_ > 0) wait_event(stats);
     std::vector<size_t> keep;
     for (size_t k = 0; k < groups.size(); ++k)
-      if (!gone[k]) keep.insert(keep.end(), groups[k].begin(), groups[k].end());
+      if (!std::binary_search(accepted.begin(), accepted.end(), k))
+        keep.insert(keep.end(), groups[k].begin(), groups[k].end());
     remaining = keep;
     if (size == 1) break;
   }
