@@ -7,6 +7,7 @@
 //   42          -> 0 | 1          (integer literals other than 0 and 1)
 //   "text"      -> ""             (keeping an encoding prefix; raw strings skipped)
 //   f(a, b)     -> a | b          (a call by one of its arguments)
+//   f(a, b)     -> f(a) | f()     (without its trailing arguments)
 //   f(cb)       -> f(g)           (a std::function or function-pointer argument
 //                                  by each global function of its type)
 //   f(...)      -> true | false   (a call of type bool; 0 | 1 for integer types;
@@ -101,6 +102,21 @@ struct Walker {
     chunks.push_back({{r->begin, r->end, prefix + "\"\""}});
   }
 
+  // `f(a, b, c)` -> `f(a, b)` | `f(a)` | `f()`: an overload or a default
+  // argument may do without the rest (`cv.wait(lock, pred)` -> `cv.wait(lock)`).
+  // Only arguments written in the call count; a defaulted one has no text there.
+  void drop_trailing(ast::Range call, const std::vector<CXCursor>& args) {
+    std::vector<ast::Range> written;
+    for (CXCursor a : args) {
+      auto r = range(a);
+      if (!r || r->begin < call.begin || r->end > call.end || (!written.empty() && r->begin < written.back().end))
+        break;
+      written.push_back(*r);
+    }
+    for (size_t k = 0; k < written.size(); ++k)
+      chunks.push_back({{k == 0 ? written[0].begin : written[k - 1].end, written.back().end, ""}});
+  }
+
   // A call whose value is all that matters becomes a constant of its type, or
   // one of its arguments (a wrapper, a lookup with a default: `get("k", 3)` -> 3).
   void call(CXCursor c) {
@@ -109,6 +125,7 @@ struct Walker {
     std::vector<CXCursor> args;
     for (int i = 0, n = clang_Cursor_getNumArguments(c); i < n; ++i) args.push_back(clang_Cursor_getArgument(c, i));
     by_parts(c, args);
+    drop_trailing(*r, args);
     // A callback computed at run time (looked up in a table, say) becomes a
     // function the program defines: what the lookup found, with luck.
     for (CXCursor a : args) {
