@@ -451,13 +451,19 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   if (!engine.stopped()) {
     ps.pass = "clang-format";
     progress.update(ps, true);
-    std::string formatted = reducer::clang_format(current, oracle.workdir());
-    // Two retries, as for tidy: a verdict that flakes under load must not leave the result unformatted.
-    bool kept = false;
-    for (int attempt = 0; attempt < 3 && formatted != current && !kept && !engine.stopped(); ++attempt) kept = test(formatted);
-    if (kept) {
-      current = formatted;
-      on_improve(current);
+    // Without the original's comments, which now describe code that is gone;
+    // formatted only, should the comments matter after all (`__LINE__`).
+    for (const std::string& from : {reducer::strip_comments(current), current}) {
+      std::string formatted = reducer::clang_format(from, oracle.workdir());
+      // Two retries, as for tidy: a verdict that flakes under load must not leave the result unformatted.
+      bool kept = false;
+      for (int attempt = 0; attempt < 3 && formatted != current && !kept && !engine.stopped(); ++attempt)
+        kept = test(formatted);
+      if (kept) {
+        current = formatted;
+        on_improve(current);
+        break;
+      }
     }
   }
   progress.finish();

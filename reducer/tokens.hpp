@@ -28,6 +28,11 @@ std::vector<Token> tokenize(const std::string& text);
 // directive lines count by their tokens, as above.
 size_t count_tokens(const std::string& text);
 
+// `text` without its comments: a `//` comment goes up to its newline, a `/* */`
+// comment becomes its newlines, or one space when it has none (so that the
+// tokens on either side do not fuse). Tokens and other whitespace are kept.
+std::string strip_comments(const std::string& text);
+
 // An edit removing [begin, end), replaced by one space when the characters on
 // either side would otherwise fuse into one token (`a b` or `- -`).
 Edit cut(const std::string& text, unsigned begin, unsigned end);

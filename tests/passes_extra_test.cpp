@@ -776,6 +776,17 @@ TEST_CASE("tokens: the counting rule") {
   CHECK(count_tokens("a<=>b ... 1.5e+3 .5") == 6);
 }
 
+TEST_CASE("tokens: comments stripped, literals and line numbers kept") {
+  CHECK(strip_comments("int a; // the count\nint b;") == "int a; \nint b;");
+  CHECK(strip_comments("int/**/x; /* two\nlines */ int y;") == "int x; \n int y;");
+  CHECK(strip_comments("const char* s = \"// not /* a comment\"; char c = '/'; // c") ==
+        "const char* s = \"// not /* a comment\"; char c = '/'; ");
+  CHECK(strip_comments("auto r = R\"(/* raw */)\";\n#define N 1 // n\n") == "auto r = R\"(/* raw */)\";\n#define N 1 \n");
+  CHECK(strip_comments("// only\n/* unterminated") == "\n ");
+  std::string code = "#include <vector>\nint main() { std::vector<int> v{1, 2}; /* sum */ return v[0] - 1; }\n";
+  CHECK(count_tokens(strip_comments(code)) == count_tokens(code));
+}
+
 TEST_CASE("tokens: single tokens and adjacent pairs, directives kept") {
   auto c = candidates(remove_tokens, "#include <x>\nint a=b;", false);
   REQUIRE(c.size() == 4 + 5);

@@ -3,6 +3,7 @@
 // lines are left to the includes/lines passes: half a directive never helps.
 #include "reducer/tokens.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string_view>
@@ -162,6 +163,35 @@ unsigned skip_space(const std::string& t, unsigned p) {
 std::vector<Token> tokenize(const std::string& text) { return Lexer(text).run(); }
 
 size_t count_tokens(const std::string& text) { return tokenize(text).size(); }
+
+std::string strip_comments(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  // Between two tokens there is only whitespace and comments.
+  auto gap = [&](unsigned b, unsigned e) {
+    for (unsigned i = b; i < e;) {
+      if (text.compare(i, 2, "//") == 0) {
+        while (i < e && text[i] != '\n') ++i;
+      } else if (text.compare(i, 2, "/*") == 0) {
+        size_t close = text.find("*/", i + 2);
+        unsigned end = close == std::string::npos || close + 2 > e ? e : unsigned(close + 2);
+        auto lines = std::count(text.begin() + i, text.begin() + end, '\n');
+        out += lines ? std::string(size_t(lines), '\n') : " ";
+        i = end;
+      } else {
+        out += text[i++];
+      }
+    }
+  };
+  unsigned p = 0;
+  for (const Token& t : tokenize(text)) {
+    gap(p, t.begin);
+    out.append(text, t.begin, t.end - t.begin);
+    p = t.end;
+  }
+  gap(p, unsigned(text.size()));
+  return out;
+}
 
 Edit cut(const std::string& text, unsigned begin, unsigned end) {
   bool glue = begin > 0 && end < text.size() && fuses(text[begin - 1], text[end]);
