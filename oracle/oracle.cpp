@@ -192,12 +192,14 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   spec.env = {"MINREPRO_PROBE=" + probe.path.string()};
   std::string delay_ms = std::to_string(CheckOptions::kPerturbMs);
   if (options.perturb == CheckOptions::Perturb::ExitBegin) spec.env.push_back("MINREPRO_EXIT_DELAY_MS=" + delay_ms);
-  bool threads = options.perturb == CheckOptions::Perturb::ThreadStart;
-  if (auto so = builder_->thread_delay_library();
-      (threads || options.perturb == CheckOptions::Perturb::ChildWrite) && !so.empty()) {
+  static const std::map<CheckOptions::Perturb, std::string> preloaded = {
+      {CheckOptions::Perturb::ThreadStart, "MINREPRO_THREAD_DELAY_MS="},
+      {CheckOptions::Perturb::CreatorResume, "MINREPRO_CREATOR_DELAY_MS="},
+      {CheckOptions::Perturb::ChildWrite, "MINREPRO_CHILD_WRITE_DELAY_MS="}};
+  if (auto so = builder_->thread_delay_library(); preloaded.count(options.perturb) && !so.empty()) {
     const char* outer = getenv("LD_PRELOAD");
     spec.env.push_back("LD_PRELOAD=" + so.string() + (outer && *outer ? std::string(":") + outer : ""));
-    spec.env.push_back((threads ? "MINREPRO_THREAD_DELAY_MS=" : "MINREPRO_CHILD_WRITE_DELAY_MS=") + delay_ms);
+    spec.env.push_back(preloaded.at(options.perturb) + delay_ms);
   }
   // A backstop only: the watcher decides, and takes its evidence before any kill.
   spec.deadline_s = oc.timeout + (oc.kind == Kind::ExitHang ? oc.hang_after : 0) + 2.0;

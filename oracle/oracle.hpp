@@ -68,10 +68,11 @@ struct CheckOptions {
   // stop_when_decided the rest are stopped once k-of-n is settled.
   bool concurrent_runs = false;
   // A perturbed run: every new thread starts late (runners/thread_delay.c),
-  // the exit begins late (the probe), or every write() of a child process is
-  // late (thread_delay.c again). A deterministic bug shows either way; a
-  // candidate that only hangs when one side wins a race does not.
-  enum class Perturb { None, ThreadStart, ExitBegin, ChildWrite } perturb = Perturb::None;
+  // the thread that created one goes on late (thread_delay.c), the exit begins
+  // late (the probe), or every write() of a child process is late
+  // (thread_delay.c again). A deterministic bug shows either way; a candidate
+  // that only hangs when one side wins a race does not.
+  enum class Perturb { None, ThreadStart, CreatorResume, ExitBegin, ChildWrite } perturb = Perturb::None;
   static constexpr int kPerturbMs = 50;
 };
 

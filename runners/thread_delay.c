@@ -1,11 +1,14 @@
 /* Preloaded (LD_PRELOAD) into a candidate for the oracle's perturbed runs.
  * With MINREPRO_THREAD_DELAY_MS, every thread the program creates sleeps that
  * many milliseconds before its start routine runs. With
+ * MINREPRO_CREATOR_DELAY_MS, the thread that created one sleeps that many
+ * milliseconds once pthread_create() returns: the new thread goes first. With
  * MINREPRO_CHILD_WRITE_DELAY_MS, every write() of a child process (a shell,
  * `cat`, a forked copy: any process below the candidate that inherited the
  * preload) sleeps first. A deterministic exit hang does not care; a candidate
  * that only hangs when main outruns a new thread (the edit removed the wait
- * for "worker ready"), or when the shell's output gets through before main's
+ * for "worker ready"), or a new thread outruns main (a condition variable's
+ * predicate removed: the notify comes before the wait and is lost), or when the shell's output gets through before main's
  * exit closes the pipe (main reads one line of three), stops hanging, and is
  * rejected. */
 #define _GNU_SOURCE
@@ -77,10 +80,13 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*routin
   static create_fn real;
   if (!real) real = (create_fn)dlsym(RTLD_NEXT, "pthread_create");
   if (!real) return EAGAIN;
+  long creator_ms = env_ms("MINREPRO_CREATOR_DELAY_MS");
   struct start* s = malloc(sizeof *s);
   if (!s || delay_ms() <= 0) {
     free(s);
-    return real(thread, attr, routine, arg);
+    int rc = real(thread, attr, routine, arg);
+    if (rc == 0 && creator_ms > 0) sleep_ms(creator_ms);
+    return rc;
   }
   s->routine = routine;
   s->arg = arg;

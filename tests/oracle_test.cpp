@@ -378,11 +378,34 @@ int main() {
 }
 )";
 
-TEST_CASE("perturbed runs: a deterministic hang survives both; a race loses under one") {
+// A lost wakeup: main waits without a predicate. It hangs at exit (the static
+// destructor wants the mutex the worker keeps) only when main waits before the
+// worker notifies; when the worker goes first, main waits forever instead.
+const char* kLostWakeupIfWorkerFirst = R"(
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+std::mutex held, m;
+std::condition_variable cv;
+struct Store { ~Store() { std::lock_guard<std::mutex> l(held); } } store;
+int main() {
+  std::thread([] {
+    std::lock_guard<std::mutex> h(held);
+    std::unique_lock<std::mutex> l(m);
+    cv.notify_all();
+    for (;;) cv.wait(l);
+  }).detach();
+  std::unique_lock<std::mutex> l(m);
+  cv.wait(l);
+}
+)";
+
+TEST_CASE("perturbed runs: a deterministic hang survives each; a race loses under one") {
   Config c = short_config(Kind::ExitHang);
   CheckOptions opts;
   opts.runs = opts.min_hits = 2;
-  for (auto p : {CheckOptions::Perturb::ThreadStart, CheckOptions::Perturb::ExitBegin}) {
+  for (auto p : {CheckOptions::Perturb::ThreadStart, CheckOptions::Perturb::CreatorResume,
+                 CheckOptions::Perturb::ExitBegin}) {
     opts.perturb = p;
     auto v = check(c, kGlobalJoin, opts);
     CHECK_MESSAGE(v.reproduced, v.why);
@@ -400,6 +423,15 @@ TEST_CASE("perturbed runs: a deterministic hang survives both; a race loses unde
   CHECK_FALSE(late_exit.reproduced);
   CHECK(late_exit.hits == 0);
   CHECK(late_exit.why.find("ended (exit 0)") != std::string::npos);
+
+  CHECK(check(c, kLostWakeupIfWorkerFirst).reproduced);
+  opts.perturb = CheckOptions::Perturb::ThreadStart;
+  CHECK(check(c, kLostWakeupIfWorkerFirst, opts).reproduced);  // what the other perturbations let through
+  opts.perturb = CheckOptions::Perturb::CreatorResume;
+  auto late_creator = check(c, kLostWakeupIfWorkerFirst, opts);
+  CHECK_FALSE(late_creator.reproduced);
+  CHECK(late_creator.hits == 0);
+  CHECK_MESSAGE(late_creator.why.find("exit did not begin") != std::string::npos, late_creator.why);
 }
 
 TEST_CASE("a text checked again is not parsed again (a candidate's re-runs)") {
