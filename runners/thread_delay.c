@@ -7,10 +7,10 @@
  * `cat`, a forked copy: any process below the candidate that inherited the
  * preload) sleeps first. A deterministic exit hang does not care; a candidate
  * that only hangs when main outruns a new thread (the edit removed the wait
- * for "worker ready"), or a new thread outruns main (a condition variable's
- * predicate removed: the notify comes before the wait and is lost), or when the shell's output gets through before main's
- * exit closes the pipe (main reads one line of three), stops hanging, and is
- * rejected. */
+ * for "worker ready"), or when a new thread does not outrun main (a condition
+ * variable's predicate removed: a notify before the wait is lost), or when the
+ * shell's output gets through before main's exit closes the pipe (main reads
+ * one line of three), stops hanging, and is rejected. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
