@@ -7,7 +7,7 @@ public:
       : worker_([] {
           std::unique_lock<std::mutex> lock(mutex_);
 
-          ready_.wait(lock, [] { return false; });
+          ready_.wait(lock);
         }) {}
   ~Queue() { worker_.join(); }
 
