@@ -380,8 +380,9 @@ int main() {
 
 // A lost wakeup: main waits without a predicate. It hangs at exit (the static
 // destructor wants the mutex the worker keeps) only when main waits before the
-// worker notifies; when the worker goes first, main waits forever instead.
+// worker notifies, 20 ms in; when main goes on 50 ms late, it waits forever.
 const char* kLostWakeupIfWorkerFirst = R"(
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -391,6 +392,7 @@ struct Store { ~Store() { std::lock_guard<std::mutex> l(held); } } store;
 int main() {
   std::thread([] {
     std::lock_guard<std::mutex> h(held);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::unique_lock<std::mutex> l(m);
     cv.notify_all();
     for (;;) cv.wait(l);
