@@ -458,7 +458,9 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     progress.update(ps, true);
     // Without the original's comments, which now describe code that is gone;
     // formatted only, should the comments matter after all (`__LINE__`).
-    for (const std::string& from : {reducer::strip_comments(current), current}) {
+    std::vector<std::string> sources = {reducer::strip_comments(current)};
+    if (sources[0] != current) sources.push_back(current);  // no comments: the same candidate again
+    for (const std::string& from : sources) {
       std::string formatted = reducer::clang_format(from, oracle.workdir());
       // Two retries, as for tidy: a verdict that flakes under load must not leave the result unformatted.
       bool kept = false;
