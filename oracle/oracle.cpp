@@ -145,6 +145,12 @@ fs::path shared_file(const fs::path& path) {
                             fs::perms::group_write | fs::perms::others_read | fs::perms::group_read);
   return path;
 }
+// Run i of a check: perturbed by perturb_each[i] when there is one.
+CheckOptions run_options(const CheckOptions& options, int i) {
+  CheckOptions mine = options;
+  if (size_t(i) < options.perturb_each.size()) mine.perturb = options.perturb_each[i];
+  return mine;
+}
 }  // namespace
 
 Observation Oracle::observe(const std::string& source, const std::string& env_name) {
@@ -434,7 +440,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     for (auto& ev : concurrent_runs(v.build.binary, options, n, k)) record(std::move(ev));
   } else {
     for (int i = 0; i < n && !abandoned(options); ++i) {
-      record(run_binary(v.build.binary, options));
+      record(run_binary(v.build.binary, run_options(options, i)));
       if (options.stop_when_decided && (v.hits >= k || v.hits + (n - i - 1) < k)) break;
     }
   }
@@ -471,7 +477,7 @@ std::vector<RunEvidence> Oracle::concurrent_runs(const fs::path& binary, const C
           ++finished;
           continue;
         }
-        RunEvidence ev = run_binary(binary, each);
+        RunEvidence ev = run_binary(binary, run_options(each, i));
         std::lock_guard l(mu);
         hits += ev.reproduced;
         out[i] = std::move(ev);

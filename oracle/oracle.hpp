@@ -73,6 +73,9 @@ struct CheckOptions {
   // (thread_delay.c again). A deterministic bug shows either way; a candidate
   // that only hangs when one side wins a race does not.
   enum class Perturb { None, ThreadStart, CreatorResume, ExitBegin, ChildWrite } perturb = Perturb::None;
+  // With concurrent_runs: run i is perturbed by perturb_each[i] (the runs
+  // past its end by `perturb`), so each run of one batch can shift another race.
+  std::vector<Perturb> perturb_each;
   static constexpr int kPerturbMs = 50;
 };
 

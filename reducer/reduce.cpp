@@ -320,19 +320,24 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     // load than the first run is a better test for a race.
     again.concurrent_runs = true;
     if (v0.hits == v0.runs && oc.runs == 1) {
-      // A deterministic original: two of the re-runs one after the other
-      // first, perturbed when the original allows. Four at once load the
-      // machine, and a race that only wins under load (pclose-grandchild-pipe:
-      // main reading one line of the shell's three) then passes them all;
-      // alone it hung 1 time in 3.
-      // One alone for each perturbation; at least one of the re-runs goes
-      // with the others at once (five re-runs with four perturbations).
-      size_t alone = std::max<size_t>(2, perturbations.size());
-      for (size_t i = 0; i < alone; ++i) {
-        auto p = i < perturbations.size() ? perturbations[i] : Perturb::None;
-        if (!verdict(one_run(again, p), p == Perturb::None ? "re-run alone" : "perturbed re-run")) return false;
+      // A deterministic original: first the perturbed re-runs, one for each
+      // perturbation, at once (a 50 ms shift is far more than the jitter they
+      // cause each other), apart from the plain re-runs. With fewer than two
+      // perturbations, plain runs alone make up two re-runs apart from the
+      // rest: four at once load the machine, and a race that only wins under
+      // load (pclose-grandchild-pipe: main reading one line of the shell's
+      // three) then passes them all; alone it hung 1 time in 3. At least one
+      // plain re-run goes with the others at once (five re-runs with four
+      // perturbations).
+      if (!perturbations.empty()) {
+        oracle::CheckOptions shifted = again;
+        shifted.runs = shifted.min_hits = static_cast<int>(perturbations.size());
+        shifted.perturb_each = perturbations;
+        if (!verdict(shifted, "perturbed re-runs")) return false;
       }
-      again.runs = again.min_hits = std::max(1, 4 - static_cast<int>(alone));
+      for (size_t i = perturbations.size(); i < 2; ++i)
+        if (!verdict(one_run(again, Perturb::None), "re-run alone")) return false;
+      again.runs = again.min_hits = std::max(1, 4 - static_cast<int>(std::max<size_t>(2, perturbations.size())));
     }
     return verdict(again, "re-runs");
   };

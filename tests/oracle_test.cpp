@@ -436,6 +436,30 @@ TEST_CASE("perturbed runs: a deterministic hang survives each; a race loses unde
   CHECK_MESSAGE(late_creator.why.find("exit did not begin") != std::string::npos, late_creator.why);
 }
 
+TEST_CASE("perturbed runs at once: each run of a batch under its own perturbation") {
+  Config c = short_config(Kind::ExitHang);
+  CheckOptions opts;
+  opts.concurrent_runs = true;
+  opts.runs = opts.min_hits = 3;
+  opts.perturb_each = {CheckOptions::Perturb::ThreadStart, CheckOptions::Perturb::CreatorResume,
+                       CheckOptions::Perturb::ExitBegin};
+  auto v = check(c, kGlobalJoin, opts);
+  CHECK_MESSAGE(v.reproduced, v.why);
+  CHECK(v.hits == 3);
+  // The lost wakeup survives the late thread and loses under the late creator,
+  // in one batch as one at a time.
+  for (bool at_once : {true, false}) {
+    CAPTURE(at_once);
+    opts.concurrent_runs = at_once;
+    opts.runs = opts.min_hits = 2;
+    auto lost = check(c, kLostWakeupIfWorkerFirst, opts);
+    CHECK_FALSE(lost.reproduced);
+    REQUIRE(lost.evidence.size() == 2);
+    CHECK_MESSAGE(lost.evidence[0].reproduced, lost.evidence[0].why);
+    CHECK_MESSAGE(lost.evidence[1].why.find("exit did not begin") != std::string::npos, lost.evidence[1].why);
+  }
+}
+
 TEST_CASE("a text checked again is not parsed again (a candidate's re-runs)") {
   auto o = Oracle::create(short_config(Kind::ExitHang), "case.cpp");
   REQUIRE(o.ok());
