@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -33,7 +34,9 @@ std::string fmt_s(double s) {
 
 // Every thread of every process in the group sits in an untimed wait; the key
 // (thread, syscall, first argument, CPU ticks) must stay the same over a quiet window.
-std::optional<std::string> quiet_key(pid_t pgid) {
+// futex_only: every wait a futex one, which only the group's own threads can
+// end (no child process outside the group, no pipe, no signal).
+std::optional<std::string> quiet_key(pid_t pgid, bool futex_only = false) {
   std::string key;
   auto members = runners::group_members(pgid);
   if (members.empty()) return std::nullopt;
@@ -42,6 +45,7 @@ std::optional<std::string> quiet_key(pid_t pgid) {
     for (auto& t : p.threads) {
       if (t.state == 'Z') continue;
       if (t.wait != runners::Wait::Untimed) return std::nullopt;
+      if (futex_only && t.syscall != SYS_futex && t.syscall != SYS_futex_waitv) return std::nullopt;
       key += std::to_string(t.tid) + ":" + std::to_string(t.syscall) + ":" + std::to_string(t.args[0]) +
              ":" + std::to_string(t.cpu_ticks) + ";";
     }
@@ -210,10 +214,27 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   // A backstop only: the watcher decides, and takes its evidence before any kill.
   spec.deadline_s = oc.timeout + (oc.kind == Kind::ExitHang ? oc.hang_after : 0) + 2.0;
 
+  // Every thread in the same untimed wait since quiet_since (the early verdicts).
   std::optional<double> quiet_since;
   std::string quiet;
+  double next_sample = 0;
+  bool began_seen = false;
+  auto stays_quiet = [&](pid_t pid, double now, bool futex_only) {
+    if (now < next_sample) return false;
+    next_sample = now + 0.05;
+    auto key = quiet_key(pid, futex_only);
+    if (!key) {
+      quiet_since.reset();
+    } else if (!quiet_since || *key != quiet) {
+      quiet_since = now;
+      quiet = *key;
+    } else if (now - *quiet_since >= 0.15) {
+      return true;
+    }
+    return false;
+  };
   double min_delay = options.min_delay.value_or(oc.min_delay);
-  double next_sample = 0, delay_snapshot_at = std::min(min_delay * 0.5, 0.25);
+  double delay_snapshot_at = std::min(min_delay * 0.5, 0.25);
   // The phase is the one at the snapshot: a delayed exit ends in exit handlers
   // even when the delay was in main's locals.
   std::string phase;
@@ -236,6 +257,11 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
     probe.update(ev, oc.exit_begins);
     bool exit_kind = is_exit_kind(oc.kind);
     if (!exit_kind || !ev.exit_began) {
+      if (exit_kind && options.early_reject && now >= 0.05 && stays_quiet(pid, now, true)) {
+        ev.early = ev.stalled = true;
+        ev.why = "exit did not begin: every thread blocked on a futex " + fmt_s(now) + " in";
+        return true;
+      }
       double limit = exit_kind && begin_timeout_ ? std::min(*begin_timeout_, oc.timeout) : oc.timeout;
       if (now < limit) return false;
       if (oc.kind == Kind::Hang) {
@@ -249,6 +275,7 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
       return true;
     }
     double since = now - *ev.exit_began;
+    if (!began_seen) began_seen = true, quiet_since.reset();
     if (oc.kind == Kind::DelayedExit) {
       if (ev.threads.empty() && since >= delay_snapshot_at) take_snapshot(pid);
       if (options.early_delay.value_or(oc.early_delay) && since >= min_delay) {
@@ -267,20 +294,11 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
       ev.why = "still alive " + fmt_s(since) + " after " + ev.exit_event;
       return true;
     }
-    if (options.early_verdict.value_or(oc.early_verdict) && since >= 0.05 && now >= next_sample) {
-      next_sample = now + 0.05;
-      auto key = quiet_key(pid);
-      if (!key) {
-        quiet_since.reset();
-      } else if (!quiet_since || *key != quiet) {
-        quiet_since = now;
-        quiet = *key;
-      } else if (now - *quiet_since >= 0.15) {
-        take_snapshot(pid);
-        ev.reproduced = ev.early = true;
-        ev.why = "every thread blocked in an untimed wait " + fmt_s(since) + " after " + ev.exit_event;
-        return true;
-      }
+    if (options.early_verdict.value_or(oc.early_verdict) && since >= 0.05 && stays_quiet(pid, now, false)) {
+      take_snapshot(pid);
+      ev.reproduced = ev.early = true;
+      ev.why = "every thread blocked in an untimed wait " + fmt_s(since) + " after " + ev.exit_event;
+      return true;
     }
     return false;
   };
@@ -431,7 +449,8 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   auto record = [&](RunEvidence ev) {
     ++v.runs;
     ++stats_.runs;
-    stats_.early_verdicts += ev.early;
+    stats_.early_verdicts += ev.early && !ev.stalled;
+    stats_.early_rejects += ev.stalled;
     stats_.run_us += long(ev.run.wall_s * 1e6);
     if (ev.reproduced && ++v.hits == 1) v.signature = ev.signature;
     v.evidence.push_back(std::move(ev));

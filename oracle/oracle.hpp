@@ -33,6 +33,7 @@ struct RunEvidence {
   std::optional<double> ended;        // ended on its own, seconds since start
   bool reproduced = false;
   bool early = false;                 // decided before hang_after / the process end
+  bool stalled = false;               // given up before exit began (CheckOptions::early_reject)
   std::string why;                    // one line: why (not) reproduced
   std::vector<ThreadView> threads;    // at the verdict, when the process was alive
   std::vector<runners::OpenFd> fds;   // open file descriptors of the process at the verdict
@@ -59,6 +60,10 @@ struct CheckOptions {
   std::optional<bool> early_delay;    // delayed-exit: overrides the config's early_delay
   std::optional<double> min_delay;    // delayed-exit: overrides the config's min_delay
   std::optional<bool> early_verdict;  // exit-hang: overrides the config's early_verdict
+  // Exit kinds: a run whose threads all sit in untimed futex waits before its
+  // exit began is given up on (it would wait for the whole timeout). For
+  // candidates: a program woken by a timer signal would be given up on too.
+  bool early_reject = false;
   // When set, a candidate whose compiler warnings include a kind not in this
   // set is rejected before it runs (broken code such as `(';', pos)`).
   const std::set<std::string>* allowed_warnings = nullptr;
@@ -82,7 +87,7 @@ struct CheckOptions {
 // Where the time goes, summed over every check (thread-safe counters).
 struct OracleStats {
   std::atomic<long> checks{0}, precheck_rejects{0}, builds{0}, build_failures{0}, build_cache_hits{0}, runs{0},
-      early_verdicts{0}, warning_rejects{0};
+      early_verdicts{0}, warning_rejects{0}, early_rejects{0};
   std::atomic<long> parse_us{0}, build_us{0}, run_us{0};
 };
 

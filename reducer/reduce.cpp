@@ -78,8 +78,8 @@ void print_time_breakdown(const oracle::OracleStats& s, long pchs, long stale, d
   std::fprintf(stderr, "  libclang parsing  %7.1fs\n", sec(s.parse_us));
   std::fprintf(stderr, "  compile + link    %7.1fs  (%ld builds, %ld failed, %ld cached; %ld precompiled headers)\n",
                sec(s.build_us), s.builds.load(), s.build_failures.load(), s.build_cache_hits.load(), pchs);
-  std::fprintf(stderr, "  running           %7.1fs  (%ld runs, %ld decided early from /proc)\n", sec(s.run_us),
-               s.runs.load(), s.early_verdicts.load());
+  std::fprintf(stderr, "  running           %7.1fs  (%ld runs, %ld decided early from /proc, %ld given up before exit)\n",
+               sec(s.run_us), s.runs.load(), s.early_verdicts.load(), s.early_rejects.load());
   std::fprintf(stderr, "  idle cores/other  %7.1fs\n", std::max(0.0, total_s * jobs - busy));
   std::fprintf(stderr, "  stale tests       %ld stopped early (another candidate won while they ran)\n", stale);
 }
@@ -193,6 +193,23 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       else progress.note(std::string("note: the original does not reproduce when ") + what + " 50 ms late (" +
                          vp.why + "); candidates are not re-run that way");
     }
+  // Candidates whose threads all wait on futexes before their exit began (a
+  // notify or a set_value removed) are given up on at once, not at the
+  // timeout -- unless the original's do that too for a while (a timer
+  // signal's handler may post a semaphore).
+  bool early_reject = oc.early_verdict && (oc.kind == oracle::Kind::ExitHang || oc.kind == oracle::Kind::DelayedExit);
+  if (early_reject) {
+    oracle::CheckOptions once = calib;
+    once.runs = once.min_hits = 1;
+    once.early_reject = true;
+    oracle::Verdict ve = oracle.check(*input, once);
+    if (interrupted()) return kInterrupted;
+    if (!ve.reproduced && !ve.evidence.empty() && ve.evidence.back().stalled) {
+      early_reject = false;
+      progress.note("note: the original's threads all waited on futexes before its exit began (" + ve.why +
+                    "); candidates are not given up on early");
+    }
+  }
   // One run of a check, under a perturbation (or none), one at a time.
   auto one_run = [](oracle::CheckOptions co, Perturb p) {
     co.runs = co.min_hits = 1;
@@ -298,6 +315,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     co.backtraces = oc.signature;
     co.min_delay = reduce_min_delay;
     co.allowed_warnings = guard_warnings ? &allowed_warnings : nullptr;
+    co.early_reject = early_reject;
     // MINREPRO_TRACE=1: why each candidate was rejected, on stderr.
     static const bool trace = std::getenv("MINREPRO_TRACE") != nullptr;
     auto verdict = [&](const oracle::CheckOptions& opts, const char* stage) {

@@ -460,6 +460,58 @@ TEST_CASE("perturbed runs at once: each run of a batch under its own perturbatio
   }
 }
 
+// Hangs at exit; before it, main joins a thread that waits for a child
+// process which left the process group and exits 500 ms in.
+const char* kWaitsForSetsidChild = R"(
+#include <sys/wait.h>
+#include <unistd.h>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+struct Worker {
+  std::mutex m;
+  std::condition_variable cv;
+  std::thread t{[this] { std::unique_lock<std::mutex> l(m); cv.wait(l, [] { return false; }); }};
+  ~Worker() { t.join(); }
+} worker;
+int main() {
+  pid_t child = fork();
+  if (child == 0) {
+    setsid();
+    usleep(500000);
+    _exit(0);
+  }
+  std::thread([child] { waitpid(child, nullptr, 0); }).join();
+  return 0;
+}
+)";
+
+TEST_CASE("early reject: a run whose threads all wait on futexes before its exit began is given up on") {
+  Config c = short_config(Kind::ExitHang);  // timeout 3 s
+  CheckOptions opts;
+  opts.early_reject = true;
+  auto blocked = check(c, kReturnBlocks, opts);
+  CHECK_FALSE(blocked.reproduced);
+  REQUIRE(blocked.evidence.size() == 1);
+  CHECK(blocked.evidence[0].stalled);
+  CHECK_MESSAGE(blocked.why.find("exit did not begin: every thread blocked on a futex") == 0, blocked.why);
+  CHECK(blocked.evidence[0].run.wall_s < 2.5);
+  auto waited = check(c, kReturnBlocks);  // without it: the whole timeout
+  CHECK_FALSE(waited.evidence.at(0).stalled);
+  CHECK_MESSAGE(waited.why.find("exit did not begin within the 3") == 0, waited.why);
+  CHECK(waited.evidence.at(0).run.wall_s >= 3.0);
+  // A thread in a timed sleep, or in waitpid for a process outside the group,
+  // may still wake the others: those go on to their exit, and hang there.
+  CHECK(check(c, kLostWakeupIfWorkerFirst, opts).reproduced);
+  auto child = check(c, kWaitsForSetsidChild, opts);
+  CHECK_MESSAGE(child.reproduced, child.why);
+  // The lost wakeup under the late creator: main waits forever, given up on early.
+  opts.perturb = CheckOptions::Perturb::CreatorResume;
+  auto lost = check(c, kLostWakeupIfWorkerFirst, opts);
+  CHECK_FALSE(lost.reproduced);
+  CHECK_MESSAGE(lost.evidence.at(0).stalled, lost.why);
+}
+
 TEST_CASE("a text checked again is not parsed again (a candidate's re-runs)") {
   auto o = Oracle::create(short_config(Kind::ExitHang), "case.cpp");
   REQUIRE(o.ok());
