@@ -5,7 +5,7 @@ std::condition_variable drained_;
 
 void flush_log_at_exit() {
   std::unique_lock<std::mutex> lk(mu_);
-  drained_.wait(lk, [] { return false; });
+  drained_.wait(lk);
 }
 
 int main() { atexit(flush_log_at_exit); }

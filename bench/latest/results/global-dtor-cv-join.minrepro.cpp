@@ -7,14 +7,14 @@ public:
       : worker_([] {
           std::unique_lock<std::mutex> lk(mu_);
 
-          cv_.wait(lk, [] { return false; });
+          cv_.wait(lk);
         }) {}
 
   ~MetricsExporter() { worker_.join(); }
 
   static inline std::mutex mu_;
   static inline std::condition_variable cv_;
-  std::thread worker_; // must stay last: started from the constructor
+  std::thread worker_;
 } g_metrics;
 
 int main() {}

@@ -11,7 +11,7 @@ public:
       return;
     pid_ = fork();
     if (pid_ == 0) {
-      dup2(fds[0], STDIN_FILENO); // dup2 clears O_CLOEXEC on stdin
+      dup2(fds[0], STDIN_FILENO);
       std::vector<char *> argv;
       execv("/usr/bin/sort", argv.data());
     }

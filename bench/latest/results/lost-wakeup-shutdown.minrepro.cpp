@@ -14,10 +14,10 @@ public:
 
 int main() {
 
-  HashPipeline pipeline(1);
+  HashPipeline pipeline(0);
 
   HashPipeline::worker_ = std::thread([] {
     std::unique_lock<std::mutex> lk(HashPipeline::mu_);
-    HashPipeline::work_cv_.wait(lk); // woken by submit() and close()
+    HashPipeline::work_cv_.wait(lk);
   });
 }
