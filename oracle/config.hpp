@@ -19,6 +19,8 @@ struct Toolchain {
 };
 
 enum class Kind { ExitHang, DelayedExit, Hang, Crash, Script };
+// The oracles about how a process exits: they need the main-end markers.
+inline bool is_exit_kind(Kind k) { return k == Kind::ExitHang || k == Kind::DelayedExit; }
 enum class ExitBegins { MainEnd, MainReturn };
 
 struct OracleConfig {

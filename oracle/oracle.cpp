@@ -53,9 +53,6 @@ std::optional<std::string> quiet_key(pid_t pgid, bool futex_only = false) {
   return key;
 }
 
-// The oracles about how a process exits: they need the main-end markers.
-bool is_exit_kind(Kind k) { return k == Kind::ExitHang || k == Kind::DelayedExit; }
-
 std::string phase_of(const std::vector<Marker>& markers) {
   bool end = false;
   for (auto& m : markers) {

@@ -197,7 +197,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   // notify or a set_value removed) are given up on at once, not at the
   // timeout -- unless the original's do that too for a while (a timer
   // signal's handler may post a semaphore).
-  bool early_reject = oc.early_verdict && (oc.kind == oracle::Kind::ExitHang || oc.kind == oracle::Kind::DelayedExit);
+  bool early_reject = oc.early_verdict && oracle::is_exit_kind(oc.kind);
   if (early_reject) {
     oracle::CheckOptions once = calib;
     once.runs = once.min_hits = 1;

@@ -67,7 +67,7 @@ std::string check_command(const oracle::Config& c) {
   if (c.toolchain.cxx != "g++") s += " --cxx " + shell_quote(c.toolchain.cxx);
   if (c.toolchain.flags != oracle::Toolchain{}.flags) s += " --cxxflags " + shell_quote(join_flags(c.toolchain.flags));
   if (!c.toolchain.ldflags.empty()) s += " --ldflags " + shell_quote(join_flags(c.toolchain.ldflags));
-  bool exit_kind = oc.kind == oracle::Kind::ExitHang || oc.kind == oracle::Kind::DelayedExit;
+  bool exit_kind = oracle::is_exit_kind(oc.kind);
   if (exit_kind && oc.exit_begins == oracle::ExitBegins::MainReturn) s += " --exit-begins main-return";
   if (oc.kind == oracle::Kind::ExitHang) s += " --hang-after " + num(oc.hang_after);
   if (oc.kind == oracle::Kind::DelayedExit) s += " --min-delay " + num(oc.min_delay);
@@ -329,7 +329,7 @@ Status write_bundle(oracle::Oracle& oracle, const cli::Options& o, const std::st
   if (oracle.cancelled()) return Error{"interrupted; no report written"};
   if (shown) b.shown = *shown;
   b.diagnosis = v.built ? diagnose(b.shown, oc) : v.why;
-  bool hooks = (oc.kind == oracle::Kind::ExitHang || oc.kind == oracle::Kind::DelayedExit) &&
+  bool hooks = oracle::is_exit_kind(oc.kind) &&
                oc.exit_begins == oracle::ExitBegins::MainEnd;
   b.compiled_text = hooks ? oracle.instrumented(text) : text;
   if (hooks) {  // diagnostics of the script's build name case.cpp
