@@ -10,7 +10,7 @@ std::vector<std::string> clang_flags(const std::vector<std::string>& in) {
     const std::string& f = in[i];
     auto starts = [&](const char* p) { return f.rfind(p, 0) == 0; };
     if (starts("-std=") || starts("-D") || starts("-U") || starts("-I") || starts("-f") ||
-        f == "-pthread" || starts("-m")) {
+        f == "-pthread" || starts("-m") || starts("-Werror=")) {
       out.push_back(f);
       bool takes_arg = (f == "-D" || f == "-U" || f == "-I");
       if (takes_arg && i + 1 < in.size()) out.push_back(in[++i]);

@@ -20,8 +20,10 @@ struct Range {
   bool empty() const { return end <= begin; }
 };
 
-// The compiler flags libclang understands (language, defines, include paths);
-// optimisation, warnings and link flags are dropped.
+// The compiler flags libclang understands (language, defines, include paths,
+// warnings made errors: -Werror=return-type rejects a candidate whose return
+// statement was removed before the compiler runs); optimisation, other
+// warnings and link flags are dropped.
 std::vector<std::string> clang_flags(const std::vector<std::string>& compiler_flags);
 
 class Parser {

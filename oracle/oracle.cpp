@@ -134,8 +134,11 @@ std::string Oracle::instrumented(const std::string& text) {
   return instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags).text;
 }
 
-bool Oracle::clang_accepts(const std::string& text) {
-  return !instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags).parse_errors;
+bool Oracle::enable_precheck(const std::string& original) {
+  Instrumented ins = instrument_main_end(original, workdir_ / "parse" / file_name_, config_.toolchain.flags);
+  precheck_ = !ins.parse_errors;
+  need_main_ = ins.found_main;
+  return precheck_;
 }
 
 namespace {
@@ -417,6 +420,11 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
       ++stats_.precheck_rejects;
       v.build.diagnostics = ins.first_error;
       v.why = "does not compile (libclang): " + ins.first_error;
+      return v;
+    }
+    if (precheck_ && need_main_ && !ins.found_main) {  // the link would fail
+      ++stats_.precheck_rejects;
+      v.build.diagnostics = v.why = "does not link: no main()";
       return v;
     }
     if (exit_kind) source = ins.text;

@@ -111,16 +111,16 @@ class Oracle {
   const std::filesystem::path& workdir() const { return workdir_; }
   // The program's text as compiled (with the main-end instrumentation).
   std::string instrumented(const std::string& text);
-  // Reject candidates libclang cannot parse before invoking the compiler. Only
-  // sound when libclang accepts the original (no compiler-specific extensions).
-  void enable_precheck(bool on) { precheck_ = on; }
+  // Rejects candidates libclang cannot parse, and those that lost the main()
+  // the original has, before invoking the compiler. Only sound when libclang
+  // accepts the original (no compiler-specific extensions): returns whether
+  // it does, and turns the precheck on only then. Call before checks run.
+  bool enable_precheck(const std::string& original);
   // See Builder::set_uninit_guard.
   bool set_uninit_guard(bool on) { return builder_ && builder_->set_uninit_guard(on); }
   // Builds `source` as it is and runs it once, sandboxed, to the timeout, with
   // `env_name` naming a fresh file it may write (e.g. values it saw).
   Observation observe(const std::string& source, const std::string& env_name);
-  // Whether libclang parses `text` without errors.
-  bool clang_accepts(const std::string& text);
   const OracleStats& stats() const { return stats_; }
   long pchs_built() const { return builder_ ? builder_->pchs_built() : 0; }
   // Lowers the per-run timeout (after calibration showed how long exit takes to begin).
@@ -152,6 +152,7 @@ class Oracle {
   std::unique_ptr<Builder> builder_;
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> precheck_{false};
+  bool need_main_ = false;  // with precheck_: the original has a main() libclang found
   OracleStats stats_;
   // The last few candidates' libclang parses (instrumentation, precheck) by
   // content hash: a candidate's re-runs are separate checks of the same text.

@@ -223,9 +223,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   sum.signature = expect.describe();
   // libclang rejects most broken candidates in ~50 ms instead of a compiler run;
   // only when it accepts the original (no compiler-specific extensions).
-  bool precheck = oracle.clang_accepts(*input);
-  oracle.enable_precheck(precheck);
-  if (!precheck) progress.note("note: libclang reports errors in the original; every candidate goes to the compiler");
+  if (!oracle.enable_precheck(*input)) progress.note("note: libclang reports errors in the original; every candidate goes to the compiler");
   // A candidate whose exit has not begun long after the original's did is not
   // the same bug: do not wait the whole timeout for it.
   double began = 0, ended = 0;

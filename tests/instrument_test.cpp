@@ -55,6 +55,16 @@ TEST_CASE("main inside a namespace is not the program's main") {
   CHECK(r.text.find("int main() { return 1; }") != std::string::npos);
 }
 
+TEST_CASE("libclang sees the compiler's -Werror= flags: a removed return is an error before any build") {
+  minrepro::test::TempDir d;
+  auto path = d.write("case.cpp", "");
+  std::string src = "int f(int x) { if (x) return 1; }\nint main() { return f(0); }\n";
+  CHECK_FALSE(instrument_main_end(src, path, kFlags).parse_errors);
+  auto r = instrument_main_end(src, path, {"-std=c++17", "-pthread", "-Werror=return-type", "-Wall"});
+  CHECK(r.parse_errors);
+  CHECK(r.first_error.find("return") != std::string::npos);
+}
+
 #include "oracle/pch.hpp"
 
 TEST_CASE("the leading include block, after the instrumentation header") {

@@ -196,6 +196,31 @@ TEST_CASE("a candidate that crashes libclang is rejected, and the process lives 
   CHECK(reproduces(Kind::ExitHang, kGlobalJoin));  // the same thread's parser still works
 }
 
+TEST_CASE("the precheck: a removed return or a removed main() never reaches the compiler") {
+  Config c = short_config(Kind::ExitHang);
+  auto o = Oracle::create(c, "case.cpp");
+  REQUIRE(o.ok());
+  Oracle& oracle = **o;
+  std::string helper = "int count(int n) { return n + 1; }\n";
+  REQUIRE(oracle.enable_precheck(kGlobalJoin + helper));
+  auto no_return = oracle.check(std::string(kGlobalJoin) + "int count(int n) { if (n) return 1; }\n");
+  CHECK_FALSE(no_return.reproduced);
+  CHECK(no_return.why.find("(libclang)") != std::string::npos);
+  CHECK(no_return.why.find("return") != std::string::npos);
+  std::string without_main = kGlobalJoin;
+  without_main.erase(without_main.find("int main()"));
+  auto no_main = oracle.check(without_main);
+  CHECK(no_main.why == "does not link: no main()");
+  CHECK(oracle.stats().builds == 0);
+  CHECK(oracle.stats().precheck_rejects == 2);
+  CHECK(oracle.check(kGlobalJoin + helper).reproduced);
+  CHECK(oracle.stats().builds == 1);
+  // No main() in the original (a test driver's, say): none is required.
+  REQUIRE(oracle.enable_precheck(without_main));
+  CHECK(oracle.check(without_main).why.find("main") != std::string::npos);  // the linker's complaint
+  CHECK(oracle.stats().builds == 2);
+}
+
 TEST_CASE("a clean exit reproduces under no oracle") {
   for (Kind k : {Kind::ExitHang, Kind::DelayedExit, Kind::Hang, Kind::Crash}) {
     auto v = check(short_config(k), kClean);
