@@ -95,7 +95,10 @@ struct ProbeReader {
 }  // namespace
 
 Oracle::Oracle(Config config, std::string file_name, fs::path workdir)
-    : config_(std::move(config)), file_name_(std::move(file_name)), workdir_(std::move(workdir)) {}
+    : config_(std::move(config)),
+      file_name_(std::move(file_name)),
+      workdir_(std::move(workdir)),
+      parse_flags_(config_.toolchain.flags) {}
 
 Oracle::~Oracle() {
   std::error_code ec;
@@ -131,14 +134,24 @@ void Oracle::cancel() {
 }
 
 std::string Oracle::instrumented(const std::string& text) {
-  return instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags).text;
+  return instrument_main_end(text, workdir_ / "parse" / file_name_, parse_flags_).text;
 }
 
-bool Oracle::enable_precheck(const std::string& original) {
-  Instrumented ins = instrument_main_end(original, workdir_ / "parse" / file_name_, config_.toolchain.flags);
-  precheck_ = !ins.parse_errors;
-  need_main_ = ins.found_main;
-  return precheck_;
+bool Oracle::enable_precheck(const std::string& original, const std::vector<std::string>& strict) {
+  auto parse = [&](std::vector<std::string> flags) {
+    Instrumented ins = instrument_main_end(original, workdir_ / "parse" / file_name_, flags);
+    precheck_ = !ins.parse_errors;
+    need_main_ = ins.found_main;
+    if (precheck_) parse_flags_ = std::move(flags);
+    return precheck_.load();
+  };
+  {
+    std::lock_guard l(parsed_mu_);  // parsed with other flags
+    parsed_.clear(), parsed_order_.clear();
+  }
+  std::vector<std::string> flags = config_.toolchain.flags;
+  flags.insert(flags.end(), strict.begin(), strict.end());
+  return (!strict.empty() && parse(flags)) || parse(config_.toolchain.flags);
 }
 
 namespace {
@@ -409,7 +422,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     if (!cached) {
       auto t0 = Clock::now();
       cached = std::make_shared<const Instrumented>(
-          instrument_main_end(text, workdir_ / "parse" / file_name_, config_.toolchain.flags));
+          instrument_main_end(text, workdir_ / "parse" / file_name_, parse_flags_));
       stats_.parse_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
       std::lock_guard l(parsed_mu_);
       if (parsed_.emplace(key, cached).second) parsed_order_.push_back(key);

@@ -114,8 +114,11 @@ class Oracle {
   // Rejects candidates libclang cannot parse, and those that lost the main()
   // the original has, before invoking the compiler. Only sound when libclang
   // accepts the original (no compiler-specific extensions): returns whether
-  // it does, and turns the precheck on only then. Call before checks run.
-  bool enable_precheck(const std::string& original);
+  // it does, and turns the precheck on only then. `strict` (-Werror=KIND)
+  // goes to libclang alone, for warnings the compiler would add that the
+  // caller rejects anyway; dropped when the original has them. Call before
+  // checks run.
+  bool enable_precheck(const std::string& original, const std::vector<std::string>& strict = {});
   // See Builder::set_uninit_guard.
   bool set_uninit_guard(bool on) { return builder_ && builder_->set_uninit_guard(on); }
   // Builds `source` as it is and runs it once, sandboxed, to the timeout, with
@@ -153,6 +156,7 @@ class Oracle {
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> precheck_{false};
   bool need_main_ = false;  // with precheck_: the original has a main() libclang found
+  std::vector<std::string> parse_flags_;  // libclang's: the toolchain's, and the precheck's strict ones
   OracleStats stats_;
   // The last few candidates' libclang parses (instrumentation, precheck) by
   // content hash: a candidate's re-runs are separate checks of the same text.

@@ -222,8 +222,16 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   for (auto& w : oracle::warnings_in(v0.build.diagnostics)) allowed_warnings.insert(w.kind);
   sum.signature = expect.describe();
   // libclang rejects most broken candidates in ~50 ms instead of a compiler run;
-  // only when it accepts the original (no compiler-specific extensions).
-  if (!oracle.enable_precheck(*input)) progress.note("note: libclang reports errors in the original; every candidate goes to the compiler");
+  // only when it accepts the original (no compiler-specific extensions). It
+  // also rejects a candidate with a warning libclang knows by the same name
+  // and the compiler would add (`x;` left of a statement, `T t();`): the
+  // build would be rejected for it.
+  std::vector<std::string> strict;
+  if (guard_warnings)
+    for (const char* kind : {"-Wunused-value", "-Wunused-result", "-Wmissing-field-initializers", "-Wvexing-parse",
+                             "-Wempty-body"})
+      if (!allowed_warnings.count(kind)) strict.push_back(std::string("-Werror=") + (kind + 2));
+  if (!oracle.enable_precheck(*input, strict)) progress.note("note: libclang reports errors in the original; every candidate goes to the compiler");
   // A candidate whose exit has not begun long after the original's did is not
   // the same bug: do not wait the whole timeout for it.
   double began = 0, ended = 0;

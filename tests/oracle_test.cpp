@@ -221,6 +221,23 @@ TEST_CASE("the precheck: a removed return or a removed main() never reaches the 
   CHECK(oracle.stats().builds == 2);
 }
 
+TEST_CASE("the precheck's strict flags: a warning the build would be rejected for, unless the original has it") {
+  auto o = Oracle::create(short_config(Kind::ExitHang), "case.cpp");
+  REQUIRE(o.ok());
+  Oracle& oracle = **o;
+  std::string used = std::string(kGlobalJoin) + "int g(int x) { return x + 1; }\n";
+  std::string unused = std::string(kGlobalJoin) + "int g(int x) { x + 1; return x; }\n";
+  REQUIRE(oracle.enable_precheck(used, {"-Werror=unused-value"}));
+  auto v = oracle.check(unused);
+  CHECK(v.why.find("(libclang)") != std::string::npos);
+  CHECK(v.why.find("unused") != std::string::npos);
+  CHECK(oracle.stats().builds == 0);
+  // The original has the warning itself: the flag is dropped, the precheck stays.
+  REQUIRE(oracle.enable_precheck(unused, {"-Werror=unused-value"}));
+  CHECK(oracle.check(unused).reproduced);
+  CHECK(oracle.stats().builds == 1);
+}
+
 TEST_CASE("a clean exit reproduces under no oracle") {
   for (Kind k : {Kind::ExitHang, Kind::DelayedExit, Kind::Hang, Kind::Crash}) {
     auto v = check(short_config(k), kClean);
