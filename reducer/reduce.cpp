@@ -322,12 +322,6 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     co.min_delay = reduce_min_delay;
     co.allowed_warnings = guard_warnings ? &allowed_warnings : nullptr;
     co.early_reject = early_reject;
-    // A delayed exit of a deterministic original: the first run only needs to
-    // see the exit last past min_delay with the same signature (the engine
-    // then goes on on top of this candidate); the last re-run sees the whole
-    // exit end. Otherwise the first run sees it and the re-runs need not.
-    bool deterministic = v0.hits == v0.runs && oc.runs == 1;
-    if (deterministic) co.early_delay = true;
     // MINREPRO_TRACE=1: why each candidate was rejected, on stderr.
     static const bool trace = std::getenv("MINREPRO_TRACE") != nullptr;
     auto verdict = [&](const oracle::CheckOptions& opts, const char* stage) {
@@ -343,11 +337,13 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     oracle::CheckOptions again = co;
     again.runs = 4 * std::max(1, oc.runs);
     again.min_hits = 4 * oc.min_hits;
+    // The first run saw the whole delayed exit; the re-runs only need to see
+    // exit last past min_delay with the same signature.
     again.early_delay = true;
     // At once: the runs mostly block or sleep, and a re-run under different
     // load than the first run is a better test for a race.
     again.concurrent_runs = true;
-    if (deterministic) {
+    if (v0.hits == v0.runs && oc.runs == 1) {
       // A deterministic original: first the perturbed re-runs, one for each
       // perturbation, at once (a 50 ms shift is far more than the jitter they
       // cause each other), apart from the plain re-runs. With fewer than two
@@ -366,7 +362,6 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
       for (size_t i = perturbations.size(); i < 2; ++i)
         if (!verdict(one_run(again, Perturb::None), "re-run alone")) return false;
       again.runs = again.min_hits = std::max(1, 4 - static_cast<int>(std::max<size_t>(2, perturbations.size())));
-      again.early_delay.reset();  // the whole exit (unless --early-delay)
     }
     return verdict(again, "re-runs");
   };
