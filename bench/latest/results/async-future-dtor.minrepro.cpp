@@ -1,5 +1,4 @@
 #include <future>
-#include <map>
 #include <thread>
 
 
@@ -15,13 +14,6 @@
 
 
 
-class Manifest {
-public:
-
-
-
-
-};
 
 
 
@@ -31,40 +23,25 @@ public:
 
 
 
-class IndexCache {
-public:
-    IndexCache(int burst)
-        : window_(250) {}
-
-
-
-    static inline int burst_;
-    std::chrono::milliseconds window_;
-    static inline std::map<std::string, unsigned> cached_;
-};
 
 
 class App {
 public:
-    explicit App(Manifest m)
-        : cache_(0) {}
 
 
 
-    IndexCache cache_;
     std::future<void> background_;
 };
 
 
-int main(int argc, char** argv) {
-    Manifest {};
+int main() {
 
-    App app({});
+    App app;
      
         
-            app.background_ = std::async(std::launch::async, [&] {  
+            app.background_ = std::async( [] {  
         for (int i = 0; i < 40; ++i) {
-            if ((i) % 8 == 0) std::this_thread::sleep_for(app.cache_.window_);  // rate limit
+            if (i % 8 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(250));  // rate limit
         }
      });
         
