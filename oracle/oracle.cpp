@@ -346,15 +346,18 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
         double delay = *ev.ended - *ev.exit_began;
         bool delayed = oc.kind == Kind::DelayedExit && delay >= min_delay;
         ev.reproduced = delayed;
+        ev.clean = !delayed;
         ev.why = "ended (" + end + ") " + fmt_s(delay) + " after " + ev.exit_event +
                  (delayed ? "" : oc.kind == Kind::DelayedExit ? " (under min_delay)" : "");
         break;
       }
       case Kind::Crash:
         ev.reproduced = ev.run.signal != 0 && (oc.signal == 0 || ev.run.signal == oc.signal);
+        ev.clean = !ev.reproduced;
         ev.why = "ended: " + end;
         break;
       default:
+        ev.clean = true;
         ev.why = "ended: " + end;
     }
   }
@@ -471,6 +474,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     stats_.early_rejects += ev.stalled;
     stats_.run_us += long(ev.run.wall_s * 1e6);
     if (ev.reproduced && ++v.hits == 1) v.signature = ev.signature;
+    v.clean += ev.clean;
     v.evidence.push_back(std::move(ev));
   };
   if (options.concurrent_runs && n > 1) {

@@ -34,6 +34,9 @@ struct RunEvidence {
   bool reproduced = false;
   bool early = false;                 // decided before hang_after / the process end
   bool stalled = false;               // given up before exit began (CheckOptions::early_reject)
+  // Not reproduced: the process ended on its own (after exit began, for the
+  // exit kinds). A race's other outcome, which a flaky original shows.
+  bool clean = false;
   std::string why;                    // one line: why (not) reproduced
   std::vector<ThreadView> threads;    // at the verdict, when the process was alive
   std::vector<runners::OpenFd> fds;   // open file descriptors of the process at the verdict
@@ -45,6 +48,7 @@ struct Verdict {
   bool built = false;
   bool reproduced = false;
   int hits = 0, runs = 0;
+  int clean = 0;                      // runs that ended cleanly (RunEvidence::clean)
   BuildResult build;
   std::vector<RunEvidence> evidence;
   Signature signature;                // of the first reproducing run

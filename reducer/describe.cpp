@@ -83,11 +83,13 @@ void print_verdict(std::ostream& out, const oracle::Verdict& v, bool backtraces)
     out << "result: not reproduced: " << v.why << "\n";
     return;
   }
+  bool shown_hit = false;  // the first run in full, and the first that reproduced (a flaky case's signature)
   for (size_t i = 0; i < v.evidence.size(); ++i) {
     auto& ev = v.evidence[i];
     out << "run " << i + 1 << "/" << v.evidence.size() << ": " << (ev.reproduced ? "REPRODUCED" : "not reproduced")
         << " - " << ev.why << (ev.early ? " (early verdict)" : "") << "\n";
-    if (i == 0 || v.evidence.size() <= 3 || backtraces) print_run(out, ev, backtraces);
+    if (i == 0 || v.evidence.size() <= 3 || backtraces || (ev.reproduced && !shown_hit)) print_run(out, ev, backtraces);
+    shown_hit = shown_hit || ev.reproduced;
   }
   out << "result: " << (v.reproduced ? "reproduced" : "not reproduced") << " (" << v.hits << "/" << v.runs
       << " runs)\n";

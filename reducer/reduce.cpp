@@ -517,25 +517,36 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   // Confirm: the result must reproduce the same bug at the original's rate. A
   // deterministic original needs 10 of 10: an edit can turn the bug into a
   // race that wins most of the time (a removed notify in the corpus gave 4/5)
-  // and pass a candidate's five runs. Then step back through the accepted
-  // results (1, 2, 4, ... back; the original last) to the newest that does.
+  // and pass a candidate's five runs. A race (the original also ended
+  // cleanly) must stay one, over 20 runs: shutdown-race-flaky's lost notify
+  // (half the runs) reduced to a worker nobody notifies at all, which hangs
+  // every time with the same signature: another bug. Then step back through
+  // the accepted results (1, 2, 4, ... back; the original last) to the newest
+  // that does.
   oracle.set_uninit_guard(false);
-  bool deterministic = v0.hits == v0.runs;
+  bool deterministic = v0.hits == v0.runs, racing = !deterministic && v0.clean > 0;
+  auto at_rate = [&](const oracle::Verdict& v) {
+    return deterministic ? v.hits == v.runs : !racing || (v.hits > 0 && v.clean > 0);
+  };
   oracle::CheckOptions confirm;
-  confirm.runs = deterministic ? std::max(10, v0.runs) : std::max(5, v0.runs);
+  confirm.runs = std::max(deterministic ? 10 : racing ? 20 : 5, v0.runs);
   confirm.min_hits = 1;
   confirm.expect = oc.signature ? &expect : nullptr;
   oracle::Verdict vf = oracle.check(current, confirm);
-  if (deterministic && vf.hits < vf.runs && !interrupted()) {
-    progress.note("the result reproduced " + rate(vf.hits, vf.runs) + ", the original every time: stepping back " +
-                  "to the newest earlier result that reproduces " + rate(vf.runs, vf.runs));
+  if (!at_rate(vf) && !interrupted()) {
+    progress.note("the result reproduced " + rate(vf.hits, vf.runs) +
+                  (deterministic ? ", the original every time: stepping back to the newest earlier result that "
+                                   "reproduces " + rate(vf.runs, vf.runs)
+                                 : ", the original " + rate(v0.hits, v0.runs) + " and ended cleanly in " +
+                                       rate(v0.clean, v0.runs) + " (a race): stepping back to the newest earlier "
+                                       "result that does both"));
     for (size_t back = 1; !interrupted(); back *= 2) {
       size_t i = history.size() > back ? history.size() - 1 - back : 0;
       oracle::Verdict v = oracle.check(history[i], confirm);
-      if (v.hits == v.runs || i == 0) {
+      if (at_rate(v) || i == 0) {
         current = history[i], vf = v;
         reducer::write_atomically(o.output, current);
-        progress.note(v.hits == v.runs ? "stepped back " + std::to_string(history.size() - 1 - i) + " results to " +
+        progress.note(at_rate(v) ? "stepped back " + std::to_string(history.size() - 1 - i) + " results to " +
                                              std::to_string(reducer::count_tokens(current)) + " tokens (" +
                                              rate(v.hits, v.runs) + ")"
                                        : "warning: even the starting point reproduces only " + rate(v.hits, v.runs) +

@@ -69,4 +69,22 @@ TEST_CASE("bench/compare --quick runs minrepro, C-Vise and C-Reduce and writes t
   CHECK(again.err.find("quick: cvise ...") == std::string::npos);
   CHECK(table_rows(slurp(out.path / "compare.md")) == rows);
   CHECK(slurp(out.path / "compare.md").find("Totals over the 1 cases every tool ran:") != std::string::npos);
+
+  // --rejudge confirms the kept results again (the original too) and runs no reducer.
+  auto judged = runners::run(test::tool_spec(MINREPRO_SOURCE_DIR "/bench/compare",
+                                             {"--quick", "--confirm", "2", "--reduce", MINREPRO_REDUCE_BINARY, "--out",
+                                              out.path.string(), "--resume", "--rejudge"}));
+  INFO(judged.err);
+  REQUIRE(judged.exited_ok());
+  CHECK(judged.err.find("quick: minrepro: judged again: yes -> yes") != std::string::npos);
+  CHECK(judged.err.find("quick: creduce: judged again: ") != std::string::npos);
+  CHECK(judged.err.find("quick: cvise ...") == std::string::npos);
+  CHECK(slurp(out.path / "compare.json").find("\"original_rate\": \"4/4\"") != std::string::npos);
+  auto rejudged = table_rows(slurp(out.path / "compare.md"));
+  REQUIRE(rejudged.size() == 3);
+  CHECK(rejudged[0] == rows[0]);  // minrepro's result reproduces every time: the same row
+  auto no_resume = runners::run(test::tool_spec(MINREPRO_SOURCE_DIR "/bench/compare",
+                                                {"--quick", "--out", out.path.string(), "--rejudge"}));
+  CHECK(no_resume.exit_code == 2);
+  CHECK(no_resume.err.find("--rejudge needs --resume") != std::string::npos);
 }

@@ -332,6 +332,26 @@ TEST_CASE("a hang about half the time: k-of-n") {
   CHECK_FALSE(check(c, kHalfTheTime, all).reproduced);
 }
 
+TEST_CASE("clean ends: a race's other outcome is counted; a hang every time has none") {
+  Config c = short_config(Kind::ExitHang);
+  CheckOptions twelve;
+  twelve.runs = 12;
+  twelve.min_hits = 1;
+  auto v = check(c, kHalfTheTime, twelve);
+  CHECK(v.clean == v.runs - v.hits);  // each run that did not hang ended on its own after main returned
+  CHECK(v.clean >= 1);
+  CheckOptions three;
+  three.runs = 3;
+  three.min_hits = 1;
+  auto d = check(c, kGlobalJoin, three);
+  CHECK(d.hits == 3);
+  CHECK(d.clean == 0);
+  CHECK(check(c, kClean, three).clean == 3);
+  auto before = check(c, kExitFromWorker, three);  // hangs in a static destructor: not a clean end either
+  CHECK(before.clean == 0);
+  CHECK(check(c, kNullDeref, three).clean == 0);  // ended before its exit began
+}
+
 TEST_CASE("code that does not compile is never reproduced, and says why") {
   auto v = check(short_config(Kind::ExitHang), "int main() { return undefined_name; }\n");
   CHECK_FALSE(v.built);
