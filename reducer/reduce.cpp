@@ -549,7 +549,8 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
         progress.note(at_rate(v) ? "stepped back " + std::to_string(history.size() - 1 - i) + " results to " +
                                              std::to_string(reducer::count_tokens(current)) + " tokens (" +
                                              rate(v.hits, v.runs) + ")"
-                                       : "warning: even the starting point reproduces only " + rate(v.hits, v.runs) +
+                                       : "warning: even the starting point reproduces " + rate(v.hits, v.runs) +
+                                             (racing && v.clean == 0 ? " and never ended cleanly" : "") +
                                              "; consider --runs/--min-hits");
         break;
       }
