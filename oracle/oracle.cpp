@@ -346,20 +346,18 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
         double delay = *ev.ended - *ev.exit_began;
         bool delayed = oc.kind == Kind::DelayedExit && delay >= min_delay;
         ev.reproduced = delayed;
-        ev.clean = !delayed;
         ev.why = "ended (" + end + ") " + fmt_s(delay) + " after " + ev.exit_event +
                  (delayed ? "" : oc.kind == Kind::DelayedExit ? " (under min_delay)" : "");
         break;
       }
       case Kind::Crash:
         ev.reproduced = ev.run.signal != 0 && (oc.signal == 0 || ev.run.signal == oc.signal);
-        ev.clean = !ev.reproduced;
         ev.why = "ended: " + end;
         break;
       default:
-        ev.clean = true;
         ev.why = "ended: " + end;
     }
+    ev.clean = !ev.reproduced && (ev.exit_began || !is_exit_kind(oc.kind));
   }
   if (!ev.threads.empty()) {
     ev.signature = make_signature(phase, ev.exit_tid ? ev.exit_tid : ev.run.pid, ev.threads, ev.children);
