@@ -208,13 +208,14 @@ bool Builder::set_uninit_guard(bool on) {
   return guard_;
 }
 
-BuildResult Builder::build(const std::string& text, const std::string& name, const std::atomic<bool>* abandon) {
+BuildResult Builder::build(const std::string& text, const std::string& name, const std::atomic<bool>* abandon,
+                           std::optional<bool> guard_override) {
   std::string key = content_hash(text);
   unsigned n;
   bool guard;
   {
     std::lock_guard l(mu_);
-    guard = guard_;
+    guard = guard_override ? *guard_override && guard_supported_ : guard_;
     if (guard) key += "-g";
     if (auto it = cache_.find(key); it != cache_.end()) {
       BuildResult hit = it->second;

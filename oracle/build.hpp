@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -54,13 +55,16 @@ class Builder {
   Status prepare();
   // `text` is compiled as the file `name` (the user's file name). The
   // compiler is stopped when `abandon` turns true; that build is not cached.
-  BuildResult build(const std::string& text, const std::string& name, const std::atomic<bool>* abandon = nullptr);
+  // `guard` overrides the uninitialized-read guard's setting for this build.
+  BuildResult build(const std::string& text, const std::string& name, const std::atomic<bool>* abandon = nullptr,
+                    std::optional<bool> guard = std::nullopt);
   const Toolchain& toolchain() const { return toolchain_; }
   // Uninitialized-read guard: while on (and the compiler takes it), builds
   // add -ftrivial-auto-var-init=pattern, so a program that reads uninitialized
   // stack memory sees 0xFE bytes instead of whatever a run left there. Returns
   // whether the guard is on.
   bool set_uninit_guard(bool on);
+  bool uninit_guard_supported() const { return guard_supported_; }
   std::filesystem::path probe_object() const { return probe_o_; }
   // The LD_PRELOAD library that delays every new thread's start
   // (runners/thread_delay.c); empty when it could not be built.

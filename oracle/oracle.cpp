@@ -444,7 +444,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
     if (exit_kind) source = ins.text;
   }
   if (abandoned(options)) return v.why = "cancelled", v;
-  v.build = builder_->build(source, file_name_, options.abandon);
+  v.build = builder_->build(source, file_name_, options.abandon, options.uninit_guard);
   if (v.build.cached) ++stats_.build_cache_hits;
   else ++stats_.builds, stats_.build_us += long(v.build.seconds * 1e6);
   if (v.build.abandoned || abandoned(options)) return v.why = "cancelled", v;

@@ -64,6 +64,7 @@ struct CheckOptions {
   std::optional<bool> early_delay;    // delayed-exit: overrides the config's early_delay
   std::optional<double> min_delay;    // delayed-exit: overrides the config's min_delay
   std::optional<bool> early_verdict;  // exit-hang: overrides the config's early_verdict
+  std::optional<bool> uninit_guard;   // overrides the oracle's uninitialized-read guard (set_uninit_guard)
   // Exit kinds: a run whose threads all sit in untimed futex waits before its
   // exit began is given up on (it would wait for the whole timeout). For
   // candidates: a program woken by a timer signal would be given up on too.
@@ -125,6 +126,7 @@ class Oracle {
   bool enable_precheck(const std::string& original, const std::vector<std::string>& strict = {});
   // See Builder::set_uninit_guard.
   bool set_uninit_guard(bool on) { return builder_ && builder_->set_uninit_guard(on); }
+  bool uninit_guard_supported() const { return builder_ && builder_->uninit_guard_supported(); }
   // Builds `source` as it is and runs it once, sandboxed, to the timeout, with
   // `env_name` naming a fresh file it may write (e.g. values it saw).
   Observation observe(const std::string& source, const std::string& env_name);

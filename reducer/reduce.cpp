@@ -1,6 +1,7 @@
 // `reduce`: calibrate, reduce to a fixpoint, format, confirm.
 #include <algorithm>
 #include <cstdio>
+#include <future>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -123,13 +124,36 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     g_oracle->cancel();
   });
 
-  // Calibrate: does the original reproduce, how reliably, at what cost.
+  // Calibrate: does the original reproduce, how reliably, at what cost. With a
+  // second job, the checks that only the calibration needs run beside it and
+  // each other (they mostly wait on the programs): a reduction then starts
+  // some 5 s sooner.
   const oracle::OracleConfig& oc = o.config.oracle;
+  int jobs = o.config.reduce.jobs > 0 ? o.config.reduce.jobs : std::max(1u, std::thread::hardware_concurrency());
+  auto beside = [&](auto check) {
+    return std::async(jobs > 1 ? std::launch::async : std::launch::deferred, std::move(check));
+  };
   oracle::CheckOptions calib;
   calib.runs = std::max(3, oc.runs);
   calib.min_hits = 1;
   progress.note("calibrating: " + describe_oracle(oc));
+  // A reduction must not come to rely on uninitialized stack memory: an
+  // emptied constructor leaves a member unset, and what a run happens to find
+  // there (under the probe: a long sleep) is no bug the user can rebuild.
+  // Candidates are built with the memory set to a pattern, when the original
+  // reproduces that way too; the confirmation uses the user's flags again.
+  std::atomic<bool> refused{false};  // the original does not build or reproduce: the guard's check stops
+  std::future<oracle::Verdict> guarded;
+  if (oracle.uninit_guard_supported())
+    guarded = beside([&] {
+      oracle::CheckOptions g = calib;
+      g.stop_when_decided = true;
+      g.uninit_guard = true;
+      g.abandon = &refused;
+      return oracle.check(*input, g);
+    });
   oracle::Verdict v0 = oracle.check(*input, calib);
+  refused = !v0.built || v0.hits == 0;
   if (interrupted()) return kInterrupted;
   sum.original_hits = v0.hits, sum.original_runs = v0.runs, sum.oracle_runs = v0.runs;
   if (!v0.built)
@@ -148,22 +172,26 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   if (v0.hits < v0.runs && oc.runs == 1)
     progress.note("warning: the original is flaky (" + rate(v0.hits, v0.runs) +
                   "); consider --runs 5 --min-hits 2 so reduction does not chase luck");
-  // A reduction must not come to rely on uninitialized stack memory: an
-  // emptied constructor leaves a member unset, and what a run happens to find
-  // there (under the probe: a long sleep) is no bug the user can rebuild.
-  // Candidates are built with the memory set to a pattern, when the original
-  // reproduces that way too; the confirmation uses the user's flags again.
-  if (oracle.set_uninit_guard(true)) {
-    oracle::CheckOptions guarded = calib;
-    guarded.stop_when_decided = true;
-    oracle::Verdict vg = oracle.check(*input, guarded);
+  if (guarded.valid()) {
+    oracle::Verdict vg = guarded.get();
     if (interrupted()) return kInterrupted;
-    if (!vg.reproduced) {
-      oracle.set_uninit_guard(false);
-      progress.note("warning: the original does not reproduce with -ftrivial-auto-var-init=pattern (" + vg.why +
-                    "): it may read uninitialized memory; candidates are built without that guard");
-    }
+    if (vg.reproduced) oracle.set_uninit_guard(true);
+    else progress.note("warning: the original does not reproduce with -ftrivial-auto-var-init=pattern (" + vg.why +
+                       "): it may read uninitialized memory; candidates are built without that guard");
   }
+  // Candidates whose threads all wait on futexes before their exit began (a
+  // notify or a set_value removed) are given up on at once, not at the
+  // timeout -- unless the original's do that too for a while (a timer
+  // signal's handler may post a semaphore). Beside the perturbed runs.
+  bool early_reject = oc.early_verdict && oracle::is_exit_kind(oc.kind);
+  std::future<oracle::Verdict> early_check;
+  if (early_reject)
+    early_check = beside([&] {
+      oracle::CheckOptions once = calib;
+      once.runs = once.min_hits = 1;
+      once.early_reject = true;
+      return oracle.check(*input, once);
+    });
   // Perturbed re-runs (a deterministic original only): each new thread starts
   // 50 ms late, or the thread that created one goes on 50 ms late, or the exit
   // begins 50 ms late; when the original waits for child processes, also every
@@ -174,35 +202,33 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   // waits forever for a notify that came first), or the shell's output to get
   // through before main's exit closes the pipe (pclose-grandchild-pipe: main
   // reading one line of three), stops hanging. Each perturbation the original
-  // does not survive is left out.
+  // does not survive twice is left out. The runs go at once, as a candidate's
+  // perturbed re-runs do.
   using Perturb = oracle::CheckOptions::Perturb;
   std::vector<std::pair<Perturb, const char*>> kinds = {{Perturb::ThreadStart, "threads start"},
                                                         {Perturb::CreatorResume, "threads' creators go on"},
                                                         {Perturb::ExitBegin, "the exit begins"}};
   if (!v0.signature.children.empty()) kinds.push_back({Perturb::ChildWrite, "child processes write"});
   std::vector<Perturb> perturbations;
-  if (v0.hits == v0.runs && oc.runs == 1)
-    for (auto [p, what] : kinds) {
-      oracle::CheckOptions perturbed = calib;
-      perturbed.runs = perturbed.min_hits = 2;
-      perturbed.stop_when_decided = true;
-      perturbed.perturb = p;
-      oracle::Verdict vp = oracle.check(*input, perturbed);
-      if (interrupted()) return kInterrupted;
-      if (vp.reproduced) perturbations.push_back(p);
-      else progress.note(std::string("note: the original does not reproduce when ") + what + " 50 ms late (" +
-                         vp.why + "); candidates are not re-run that way");
+  if (v0.hits == v0.runs && oc.runs == 1) {
+    oracle::CheckOptions perturbed = calib;
+    for (auto& kind : kinds) perturbed.perturb_each.insert(perturbed.perturb_each.end(), {kind.first, kind.first});
+    perturbed.runs = perturbed.min_hits = static_cast<int>(perturbed.perturb_each.size());
+    perturbed.concurrent_runs = jobs > 1;
+    oracle::Verdict vp = oracle.check(*input, perturbed);
+    if (interrupted()) return kInterrupted;
+    for (size_t i = 0; i < kinds.size(); ++i) {
+      std::string why;
+      for (size_t r : {2 * i, 2 * i + 1})
+        if (why.empty() && (r >= vp.evidence.size() || !vp.evidence[r].reproduced))
+          why = r < vp.evidence.size() ? vp.evidence[r].why : vp.why;
+      if (why.empty()) perturbations.push_back(kinds[i].first);
+      else progress.note(std::string("note: the original does not reproduce when ") + kinds[i].second +
+                         " 50 ms late (" + why + "); candidates are not re-run that way");
     }
-  // Candidates whose threads all wait on futexes before their exit began (a
-  // notify or a set_value removed) are given up on at once, not at the
-  // timeout -- unless the original's do that too for a while (a timer
-  // signal's handler may post a semaphore).
-  bool early_reject = oc.early_verdict && oracle::is_exit_kind(oc.kind);
-  if (early_reject) {
-    oracle::CheckOptions once = calib;
-    once.runs = once.min_hits = 1;
-    once.early_reject = true;
-    oracle::Verdict ve = oracle.check(*input, once);
+  }
+  if (early_check.valid()) {
+    oracle::Verdict ve = early_check.get();
     if (interrupted()) return kInterrupted;
     if (!ve.reproduced && !ve.evidence.empty() && ve.evidence.back().stalled) {
       early_reject = false;
@@ -365,7 +391,6 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     }
     return verdict(again, "re-runs");
   };
-  int jobs = o.config.reduce.jobs > 0 ? o.config.reduce.jobs : std::max(1u, std::thread::hardware_concurrency());
   reducer::Engine engine(
       [&](const std::string& c, const reducer::TestContext& ctx) { return test(c, &ctx.abandoned, &ctx.promising); },
       jobs);
