@@ -16,6 +16,7 @@ struct Toolchain {
   std::vector<std::string> flags = {"-std=c++17", "-pthread", "-O0", "-Werror=return-type"};
   std::vector<std::string> ldflags;
   double compile_timeout = 60.0;
+  bool operator==(const Toolchain&) const = default;
 };
 
 enum class Kind { ExitHang, DelayedExit, Hang, Crash, Script };
@@ -36,11 +37,13 @@ struct OracleConfig {
   bool early_verdict = true;          // exit-hang: decide from /proc when all threads block
   int signal = 0;                     // crash: a given signal only (0 = any)
   bool signature = true;              // same-bug guard (reducer)
+  bool operator==(const OracleConfig&) const = default;
 };
 
 struct ReduceConfig {
   int jobs = 0;                       // 0 = all cores
   std::vector<std::string> passes;    // empty = default list
+  bool operator==(const ReduceConfig&) const = default;
 };
 
 struct Config {
@@ -48,6 +51,7 @@ struct Config {
   OracleConfig oracle;
   runners::Limits limits;
   ReduceConfig reduce;
+  bool operator==(const Config&) const = default;
 };
 
 // Reads `path` on top of `base`.

@@ -21,6 +21,7 @@ struct Limits {
   long file_mb = 256;     // RLIMIT_FSIZE
   long processes = 256;   // RLIMIT_NPROC (of the uid the program runs as)
   long output_kb = 1024;  // cap on each of stdout and stderr
+  bool operator==(const Limits&) const = default;
 };
 
 struct RunSpec {

@@ -1,9 +1,13 @@
 // The symptom oracles on small real programs, compiled and run for real.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "helpers.hpp"
 #include "oracle/build.hpp"
@@ -22,10 +26,18 @@ Config short_config(Kind kind) {
   return c;
 }
 
+// One oracle per configuration for the whole suite, as a reduction has: a
+// program checked again is not built again.
 Verdict check(const Config& c, const std::string& src, CheckOptions opts = {}) {
-  auto o = Oracle::create(c, "case.cpp");
-  REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
-  return (*o)->check(src, opts);
+  static std::vector<std::pair<Config, std::unique_ptr<Oracle>>> oracles;
+  auto it = std::find_if(oracles.begin(), oracles.end(), [&](auto& e) { return e.first == c; });
+  if (it == oracles.end()) {
+    auto o = Oracle::create(c, "case.cpp");
+    REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
+    oracles.emplace_back(c, std::move(*o));
+    it = std::prev(oracles.end());
+  }
+  return it->second->check(src, opts);
 }
 
 bool reproduces(Kind kind, const std::string& src) { return check(short_config(kind), src).reproduced; }
