@@ -407,6 +407,21 @@ std::vector<Warning> Oracle::warnings(const std::string& text) {
   return warnings_in(builder_->build(source, file_name_).diagnostics);
 }
 
+std::shared_ptr<const Instrumented> Oracle::parsed(const std::string& text) {
+  std::string key = content_hash(text);
+  {
+    std::lock_guard l(parsed_mu_);
+    if (auto it = parsed_.find(key); it != parsed_.end()) return it->second;
+  }
+  auto t0 = Clock::now();
+  auto fresh = std::make_shared<const Instrumented>(instrument_main_end(text, workdir_ / "parse" / file_name_, parse_flags_));
+  stats_.parse_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+  std::lock_guard l(parsed_mu_);
+  if (parsed_.emplace(key, fresh).second) parsed_order_.push_back(key);
+  while (parsed_order_.size() > 16) parsed_.erase(parsed_order_.front()), parsed_order_.pop_front();
+  return fresh;
+}
+
 Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   if (config_.oracle.kind == Kind::Script) return check_script(text, options);
   ++stats_.checks;
@@ -414,21 +429,7 @@ Verdict Oracle::check(const std::string& text, const CheckOptions& options) {
   bool exit_kind = is_exit_kind(config_.oracle.kind);
   std::string source = text;
   if (exit_kind || precheck_) {
-    std::string key = content_hash(text);
-    std::shared_ptr<const Instrumented> cached;
-    {
-      std::lock_guard l(parsed_mu_);
-      if (auto it = parsed_.find(key); it != parsed_.end()) cached = it->second;
-    }
-    if (!cached) {
-      auto t0 = Clock::now();
-      cached = std::make_shared<const Instrumented>(
-          instrument_main_end(text, workdir_ / "parse" / file_name_, parse_flags_));
-      stats_.parse_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
-      std::lock_guard l(parsed_mu_);
-      if (parsed_.emplace(key, cached).second) parsed_order_.push_back(key);
-      while (parsed_order_.size() > 16) parsed_.erase(parsed_order_.front()), parsed_order_.pop_front();
-    }
+    std::shared_ptr<const Instrumented> cached = parsed(text);
     const Instrumented& ins = *cached;
     if (ins.parse_errors && (precheck_ || (exit_kind && ins.crashed))) {
       ++stats_.precheck_rejects;

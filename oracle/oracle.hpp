@@ -116,6 +116,9 @@ class Oracle {
   const std::filesystem::path& workdir() const { return workdir_; }
   // The program's text as compiled (with the main-end instrumentation).
   std::string instrumented(const std::string& text);
+  // The text parsed (and instrumented) by libclang in this thread's parse
+  // worker, or from the cache of the last 16 texts that check() parsed.
+  std::shared_ptr<const Instrumented> parsed(const std::string& text);
   // Rejects candidates libclang cannot parse, and those that lost the main()
   // the original has, before invoking the compiler. Only sound when libclang
   // accepts the original (no compiler-specific extensions): returns whether

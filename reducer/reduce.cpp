@@ -143,6 +143,10 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   // Candidates are built with the memory set to a pattern, when the original
   // reproduces that way too; the confirmation uses the user's flags again.
   std::atomic<bool> refused{false};  // the original does not build or reproduce: the guard's check stops
+  // The original is parsed here first, so that the checks beside find it
+  // parsed: a parse worker forked while another thread allocates can inherit
+  // a held allocator lock (ASan's) and never answer.
+  if (oracle::is_exit_kind(oc.kind)) oracle.parsed(*input);
   std::future<oracle::Verdict> guarded;
   if (oracle.uninit_guard_supported())
     guarded = beside([&] {
