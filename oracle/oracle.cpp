@@ -414,7 +414,8 @@ std::shared_ptr<const Instrumented> Oracle::parsed(const std::string& text) {
     if (auto it = parsed_.find(key); it != parsed_.end()) return it->second;
   }
   auto t0 = Clock::now();
-  auto fresh = std::make_shared<const Instrumented>(instrument_main_end(text, workdir_ / "parse" / file_name_, parse_flags_));
+  auto fresh =
+      std::make_shared<const Instrumented>(instrument_main_end(text, workdir_ / "parse" / file_name_, parse_flags_));
   stats_.parse_us += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
   std::lock_guard l(parsed_mu_);
   if (parsed_.emplace(key, fresh).second) parsed_order_.push_back(key);
