@@ -21,9 +21,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "runners/session.hpp"
 
@@ -115,6 +119,7 @@ struct ChildSetup {
 
   template <class Launcher>
   bp::error_code on_exec_setup(Launcher&, const fs::path&, const char* const*) {
+    if (spec->before_exec) spec->before_exec();
     auto fail = [] { return bp::error_code(errno, bp::system_category()); };
     if (setpgid(0, 0) != 0) return fail();
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -154,6 +159,84 @@ struct ChildSetup {
     }
     return {};
   }
+
+  // After a failed exec the launcher calls exit(): the tool's atexit handlers
+  // and static destructors would run in this copy of it (stdio buffers written
+  // twice, shared work directories removed). The parent has the errno already.
+  // Variadic: Boost 1.81 tests for this hook with other arguments than it calls
+  // it with.
+  template <class... Any>
+  void on_exec_error(Any&&...) {
+    _exit(127);
+  }
+};
+
+// The launcher waits for the child's exec in a blocking read() with no
+// deadline of its own. A child that stalls before exec (on a lock that fork
+// copied held, as a sanitizer's allocator lock can be) would keep that read,
+// and the spawn lock with it, waiting for ever. Spawns are serialized, so one
+// thread watches them all: a child that has not reached exec by its run's
+// deadline is killed, which ends the read.
+class ExecWatch {
+ public:
+  static ExecWatch& get() {
+    static ExecWatch* w = new ExecWatch;  // never destroyed: its thread runs to the end
+    return *w;
+  }
+
+  // `pid` is the launcher's own field, set by its fork().
+  void arm(pid_t* pid, Clock::time_point deadline) {
+    std::lock_guard l(mu_);
+    pid_ = pid;
+    deadline_ = deadline;
+    fired_ = false;
+    cv_.notify_one();
+  }
+  // True when the child was killed before its exec.
+  bool disarm() {
+    std::lock_guard l(mu_);
+    pid_ = nullptr;
+    return fired_;
+  }
+
+ private:
+  ExecWatch() {
+    std::unique_lock l(mu_);
+    std::thread([this] { watch(); }).detach();
+    // Not back before the thread waits: a fork while it still sets itself up
+    // (allocating) is what this guards against.
+    cv_.wait(l, [this] { return started_; });
+  }
+
+  void watch() {
+    std::unique_lock l(mu_);
+    started_ = true;
+    cv_.notify_all();
+    for (;;) {
+      if (!pid_ || Clock::now() < deadline_) {
+        if (pid_) cv_.wait_until(l, deadline_);
+        else cv_.wait(l);
+        continue;
+      }
+      // The spawning thread wrote it right after fork(), a syscall and a
+      // blocking read() ago; it is not written again while armed.
+      pid_t pid = std::atomic_ref<pid_t>(*pid_).load();
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        fired_ = true;
+        pid_ = nullptr;
+      } else {
+        deadline_ = Clock::now() + std::chrono::milliseconds(10);  // not forked yet
+      }
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool started_ = false;
+  pid_t* pid_ = nullptr;
+  Clock::time_point deadline_;
+  bool fired_ = false;
 };
 
 // Capped, asynchronous capture of one pipe: keeps the first `cap` bytes, reads
@@ -276,16 +359,26 @@ RunResult run(const RunSpec& spec_in, const Watcher& watch) {
     std::lock_guard lock(spawn_mutex());
     r.start = Clock::now();
     bp::posix::default_launcher launcher;
+    ExecWatch& exec_watch = ExecWatch::get();
+    exec_watch.arm(&launcher.pid, r.start + std::chrono::duration_cast<Clock::duration>(
+                                                std::chrono::duration<double>(spec.deadline_s)));
     // The io_context overload drops `ec` and throws in Boost 1.81: pass the executor.
     proc.emplace(launcher(ctx.get_executor(), ec, spec.program, spec.args,
                           bp::process_stdio{nullptr, out_w, err_w},
                           ChildSetup{&spec, &sb, envp.data(), getpid()}));
+    if (exec_watch.disarm() && !ec) {
+      proc->wait(ec);
+      ec = bp::error_code(ETIMEDOUT, bp::system_category());
+      char why[96];
+      snprintf(why, sizeof why, ": killed before its exec: not started within the deadline (%g s)", spec.deadline_s);
+      r.start_error = spec.program.string() + why;
+    }
     if (!ec) own_pid(proc->id());
   }
   out_w.close();
   err_w.close();
   if (ec) {
-    r.start_error = spec.program.string() + ": " + ec.message();
+    if (r.start_error.empty()) r.start_error = spec.program.string() + ": " + ec.message();
     if (own_cwd || spec.remove_cwd) fs::remove_all(spec.cwd, ec);
     return r;
   }

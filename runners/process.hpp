@@ -37,6 +37,7 @@ struct RunSpec {
   bool sandbox = false;                  // candidates: no network, unprivileged uid when root
   bool background = false;               // SCHED_IDLE, nice 19: only the CPU time nothing else wants (compilers)
   std::chrono::milliseconds tick{10};    // how often the watcher is asked
+  void (*before_exec)() = nullptr;       // tests: runs in the child first thing after fork
 };
 
 // Called every tick while the program runs; return true to stop it now.

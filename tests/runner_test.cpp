@@ -1,6 +1,9 @@
 // The process runner on real processes, including ones that misbehave.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 
 #include "helpers.hpp"
@@ -65,6 +68,53 @@ TEST_CASE("a program that cannot start is reported, not thrown") {
   auto r = run(s);
   CHECK_FALSE(r.started);
   CHECK(r.start_error.find("/nonexistent/program") != std::string::npos);
+}
+
+TEST_CASE("a program that cannot start does not run the tool's exit handlers in its forked copy") {
+  // exit() in the child would flush this stream's buffer a second time.
+  char path[] = "/tmp/minrepro-exec-fail-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  FILE* f = fdopen(fd, "w");
+  REQUIRE(setvbuf(f, nullptr, _IOFBF, 4096) == 0);
+  fputs("written once\n", f);
+  RunSpec s;
+  s.program = "/nonexistent/program";
+  auto r = run(s);
+  fclose(f);
+  CHECK_FALSE(r.started);
+  CHECK(minrepro::test::slurp(path) == "written once\n");
+  std::filesystem::remove(path);
+}
+
+namespace {
+char g_stall_pid_file[64];
+void stall_before_exec() {
+  char buf[16];
+  int n = snprintf(buf, sizeof buf, "%d", getpid());
+  int fd = open(g_stall_pid_file, O_WRONLY);
+  if (fd >= 0 && write(fd, buf, n) == n) close(fd);
+  for (;;) pause();
+}
+}  // namespace
+
+TEST_CASE("a child that stalls before its exec is killed at the deadline, and the next spawn goes on") {
+  snprintf(g_stall_pid_file, sizeof g_stall_pid_file, "/tmp/minrepro-stall-%d", getpid());
+  close(open(g_stall_pid_file, O_CREAT | O_WRONLY | O_TRUNC, 0600));
+  RunSpec s = shell("exit 0", 0.4);
+  s.before_exec = stall_before_exec;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run(s);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK_FALSE(r.started);
+  CHECK(r.start_error.find("before its exec") != std::string::npos);
+  CHECK(took < 3);
+  pid_t child = std::atoi(minrepro::test::slurp(g_stall_pid_file).c_str());
+  CHECK(child > 0);
+  CHECK(pid_gone(child));
+  std::filesystem::remove(g_stall_pid_file);
+  auto next = run(shell("echo next", 5));
+  CHECK(next.out == "next\n");
 }
 
 TEST_CASE("stdin is /dev/null and the private cwd is removed afterwards") {
