@@ -142,6 +142,10 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   // there (under the probe: a long sleep) is no bug the user can rebuild.
   // Candidates are built with the memory set to a pattern, when the original
   // reproduces that way too; the confirmation uses the user's flags again.
+  auto stopped_calibrating = [] {
+    std::cerr << "reduce: interrupted while checking the original; nothing written\n";
+    return kInterrupted;
+  };
   std::atomic<bool> refused{false};  // the original does not build or reproduce: the guard's check stops
   // The original is parsed here first, so that the checks beside find it
   // parsed: a parse worker forked while another thread allocates can inherit
@@ -158,7 +162,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     });
   oracle::Verdict v0 = oracle.check(*input, calib);
   refused = !v0.built || v0.hits == 0;
-  if (interrupted()) return kInterrupted;
+  if (interrupted()) return stopped_calibrating();
   sum.original_hits = v0.hits, sum.original_runs = v0.runs, sum.oracle_runs = v0.runs;
   if (!v0.built)
     return fail(o.input.string() + " does not compile: " + v0.why.substr(v0.why.find(':') + 2) +
@@ -178,7 +182,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
                   "); consider --runs 5 --min-hits 2 so reduction does not chase luck");
   if (guarded.valid()) {
     oracle::Verdict vg = guarded.get();
-    if (interrupted()) return kInterrupted;
+    if (interrupted()) return stopped_calibrating();
     if (vg.reproduced) oracle.set_uninit_guard(true);
     else progress.note("warning: the original does not reproduce with -ftrivial-auto-var-init=pattern (" + vg.why +
                        "): it may read uninitialized memory; candidates are built without that guard");
@@ -220,7 +224,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
     perturbed.runs = perturbed.min_hits = static_cast<int>(perturbed.perturb_each.size());
     perturbed.concurrent_runs = jobs > 1;
     oracle::Verdict vp = oracle.check(*input, perturbed);
-    if (interrupted()) return kInterrupted;
+    if (interrupted()) return stopped_calibrating();
     for (size_t i = 0; i < kinds.size(); ++i) {
       std::string why;
       for (size_t r : {2 * i, 2 * i + 1})
@@ -233,7 +237,7 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   }
   if (early_check.valid()) {
     oracle::Verdict ve = early_check.get();
-    if (interrupted()) return kInterrupted;
+    if (interrupted()) return stopped_calibrating();
     if (!ve.reproduced && !ve.evidence.empty() && ve.evidence.back().stalled) {
       early_reject = false;
       progress.note("note: the original's threads all waited on futexes before its exit began (" + ve.why +

@@ -217,6 +217,25 @@ TEST_CASE("reduce: a case that does not reproduce is refused with exit 2") {
   CHECK_FALSE(std::filesystem::exists(d.path / "ok.min.cpp"));
 }
 
+TEST_CASE("reduce: Ctrl-C while the original is checked says nothing was written, exits 130") {
+  TempDir d;
+  auto input = d.write("case.cpp", kCase);
+  bool sent = false;
+  auto r = runners::run(reduce_spec({"--hang-after", "0.5", "-j", "2", input.string()}),
+                        [&](pid_t pid, runners::Clock::time_point start) {
+                          // The calibration's three runs of 0.5 s and more have not ended by then.
+                          if (!sent && runners::Clock::now() - start > std::chrono::milliseconds(1000))
+                            sent = kill(pid, SIGINT) == 0;
+                          return false;
+                        });
+  REQUIRE(sent);
+  CHECK(r.exit_code == 130);
+  CHECK(r.err.find("reduce: interrupted while checking the original; nothing written") != std::string::npos);
+  CHECK(r.wall_s < 4);
+  CHECK_FALSE(std::filesystem::exists(d.path / "case.min.cpp"));
+  CHECK(minrepro::test::count_tagged(runners::session_env()) == 0);
+}
+
 TEST_CASE("reduce: Ctrl-C keeps the best so far, exits 130; kill -9 leaves nothing running") {
   for (int sig : {SIGINT, SIGKILL}) {
     TempDir d;
