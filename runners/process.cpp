@@ -355,13 +355,14 @@ RunResult run(const RunSpec& spec_in, const Watcher& watch) {
 
   bp::error_code ec;
   std::optional<bp::process> proc;
+  Clock::time_point deadline;  // from the start, for the exec as for the run
   {
     std::lock_guard lock(spawn_mutex());
     r.start = Clock::now();
+    deadline = r.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(spec.deadline_s));
     bp::posix::default_launcher launcher;
     ExecWatch& exec_watch = ExecWatch::get();
-    exec_watch.arm(&launcher.pid, r.start + std::chrono::duration_cast<Clock::duration>(
-                                                std::chrono::duration<double>(spec.deadline_s)));
+    exec_watch.arm(&launcher.pid, deadline);
     // The io_context overload drops `ec` and throws in Boost 1.81: pass the executor.
     proc.emplace(launcher(ctx.get_executor(), ec, spec.program, spec.args,
                           bp::process_stdio{nullptr, out_w, err_w},
@@ -400,8 +401,6 @@ RunResult run(const RunSpec& spec_in, const Watcher& watch) {
       ctx.stop();
     });
   }
-  auto deadline = r.start + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(spec.deadline_s));
   for (;;) {
     auto now = Clock::now();
     if (!done && pidfd < 0) done = !proc->running(ec);
