@@ -137,15 +137,16 @@ static int reduce_one(const cli::Options& o, corpus::ReduceSummary& sum) {
   calib.runs = std::max(3, oc.runs);
   calib.min_hits = 1;
   progress.note("calibrating: " + describe_oracle(oc));
+  // Nothing is written before the calibration ends: a Ctrl-C during it says so.
+  auto stopped_calibrating = [] {
+    std::cerr << "reduce: interrupted while checking the original; nothing written\n";
+    return kInterrupted;
+  };
   // A reduction must not come to rely on uninitialized stack memory: an
   // emptied constructor leaves a member unset, and what a run happens to find
   // there (under the probe: a long sleep) is no bug the user can rebuild.
   // Candidates are built with the memory set to a pattern, when the original
   // reproduces that way too; the confirmation uses the user's flags again.
-  auto stopped_calibrating = [] {
-    std::cerr << "reduce: interrupted while checking the original; nothing written\n";
-    return kInterrupted;
-  };
   std::atomic<bool> refused{false};  // the original does not build or reproduce: the guard's check stops
   // The original is parsed here first, so that the checks beside find it
   // parsed: a parse worker forked while another thread allocates can inherit
