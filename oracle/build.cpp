@@ -101,6 +101,10 @@ runners::RunSpec compiler_spec(const Toolchain& tc, std::vector<std::string> arg
   runners::RunSpec spec;
   spec.program = find_program(tc.cxx);
   spec.args = std::move(args);
+  // The driver's temporary files (cc*.o, cc*.s) go to the build's own
+  // directory: a compile killed as a loser or at its deadline cannot remove
+  // them, and they then go with that directory instead of piling up in /tmp.
+  spec.env = {"TMPDIR=" + cwd.string()};
   spec.cwd = std::move(cwd);
   // compile_timeout is CPU time (each of the driver's processes); the wall
   // clock is only a backstop, so a machine busy with other work slows a build

@@ -105,6 +105,33 @@ TEST_CASE("candidates are parsed in one worker process, replaced after libclang 
   CHECK(now != first);
 }
 
+TEST_CASE("a parse worker's precompiled preamble goes with the worker, even when it is killed") {
+  namespace fs = std::filesystem;
+  minrepro::test::TempDir d;
+  auto path = d.write("case.cpp", "");
+  auto tmp_dirs = [&] {
+    std::vector<fs::path> out;
+    for (auto& e : fs::directory_iterator(d.path))
+      if (e.path().filename().string().rfind("parse-tmp-", 0) == 0) out.push_back(e.path());
+    return out;
+  };
+  const std::vector<std::string> flags = {"-std=c++17", "-pthread", "-DOWN_WORKER"};  // a worker of its own
+  CHECK(instrument_main_end("#include <vector>\nint main() { return std::vector<int>(2).size(); }\n", path, flags)
+            .found_main);
+  auto dirs = tmp_dirs();
+  REQUIRE(dirs.size() == 1);
+  int pch = 0;
+  for (auto& e : fs::directory_iterator(dirs[0])) pch += e.path().filename().string().rfind("preamble-", 0) == 0;
+  CHECK(pch >= 1);  // libclang wrote it there, not to /tmp
+  // The crash below kills the worker (SIGKILL: libclang disposes nothing).
+  CHECK(instrument_main_end("#include <vector>\nstruct A {\n  std::vector<int> v;\n  template <typename F>\n"
+                            "  ~A() { for (auto& x : v) (void)x; }\n};\nA g;\nint main() {}\n",
+                            path, flags)
+            .parse_errors);
+  CHECK_FALSE(fs::exists(dirs[0]));
+  CHECK(tmp_dirs().empty());
+}
+
 TEST_CASE("the parse worker holds none of the caller's files") {
   // A pipe opened before the worker starts (another flag set: a new worker)
   // must reach EOF once the caller closes its write end.

@@ -707,11 +707,14 @@ TEST_CASE("compile_timeout is CPU time: a compiler slow by the clock builds, one
   CHECK(b.seconds < 5);
 }
 
-TEST_CASE("an abandoned build stops its compiler at once and is not cached") {
+TEST_CASE("an abandoned build stops its compiler at once, leaves no temporary file and is not cached") {
   minrepro::test::TempDir d;
-  // g++, except that it waits 30 s first while the file `hold` exists.
+  // g++, except that it leaves a temporary file in its TMPDIR, as a killed
+  // driver does, and waits 30 s first while the file `hold` exists.
   auto hold = d.write("hold", "");
-  auto p = d.write("wait.sh", "#!/bin/sh\ncase \"$*\" in *case.cpp*) [ -e '" + hold.string() +
+  auto seen = d.path / "tmpdir";
+  auto p = d.write("wait.sh", "#!/bin/sh\ncase \"$*\" in *case.cpp*) echo \"$TMPDIR\" > '" + seen.string() +
+                                  "'; touch \"${TMPDIR:-/nonexistent}/ccFAKE.o\"; [ -e '" + hold.string() +
                                   "' ] && sleep 30 ;; esac\nexec g++ \"$@\"\n");
   std::filesystem::permissions(p, std::filesystem::perms::owner_all);
   Toolchain tc;
@@ -728,6 +731,10 @@ TEST_CASE("an abandoned build stops its compiler at once and is not cached") {
   CHECK(r.abandoned);
   CHECK_FALSE(r.ok);
   CHECK(r.seconds < 5);
+  std::string tmpdir = minrepro::test::slurp(seen);
+  while (!tmpdir.empty() && tmpdir.back() == '\n') tmpdir.pop_back();
+  CHECK(tmpdir.rfind((d.path / "w" / "bin").string(), 0) == 0);  // the build's own directory
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::path(tmpdir) / "ccFAKE.o"));
   std::filesystem::remove(hold);
   auto again = b.build(kClean, "case.cpp");
   INFO(again.diagnostics);
