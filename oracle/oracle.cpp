@@ -7,6 +7,8 @@
 
 #include <condition_variable>
 #include <cstring>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <fstream>
@@ -36,7 +38,10 @@ std::string fmt_s(double s) {
 // (thread, syscall, first argument, CPU ticks) must stay the same over a quiet window.
 // futex_only: every wait a futex one, which only the group's own threads can
 // end (no child process outside the group, no pipe, no signal).
-std::optional<std::string> quiet_key(pid_t pgid, bool futex_only = false) {
+// asleep_past: a sleeping thread counts as waiting when it says so (it cannot
+// wake before the verdict is due).
+std::optional<std::string> quiet_key(pid_t pgid, bool futex_only = false,
+                                     const std::function<bool(const runners::ThreadSample&)>& asleep_past = {}) {
   std::string key;
   auto members = runners::group_members(pgid);
   if (members.empty()) return std::nullopt;
@@ -44,7 +49,8 @@ std::optional<std::string> quiet_key(pid_t pgid, bool futex_only = false) {
     auto p = runners::sample_process(pid);
     for (auto& t : p.threads) {
       if (t.state == 'Z') continue;
-      if (t.wait != runners::Wait::Untimed) return std::nullopt;
+      bool waits = t.wait == runners::Wait::Untimed || (t.wait == runners::Wait::Timed && asleep_past && asleep_past(t));
+      if (!waits) return std::nullopt;
       if (futex_only && t.syscall != SYS_futex && t.syscall != SYS_futex_waitv) return std::nullopt;
       key += std::to_string(t.tid) + ":" + std::to_string(t.syscall) + ":" + std::to_string(t.args[0]) +
              ":" + std::to_string(t.cpu_ticks) + ";";
@@ -52,6 +58,33 @@ std::optional<std::string> quiet_key(pid_t pgid, bool futex_only = false) {
   }
   return key;
 }
+
+// The earliest run time (seconds from the run's start) at which a thread in
+// nanosleep or clock_nanosleep can wake. A relative sleep began after the
+// last time the thread was seen in anything else — in another sleep, or
+// (never seen) the run's start — so it cannot end before that plus what it
+// asked for; an absolute one ends when it says. A sleep with the same
+// arguments as the one seen before counts as that one (earlier: safe).
+class SleepWatch {
+ public:
+  std::optional<double> wakes_at_least(const runners::ThreadSample& t, double now) {
+    auto req = runners::sleep_request(t);
+    if (!req) return std::nullopt;
+    std::string key = std::to_string(t.syscall);
+    for (unsigned long a : t.args) key += ":" + std::to_string(a);
+    Seen& s = seen_[t.tid];
+    if (s.key != key) s.key = key, s.began_after = s.last_seen;
+    s.last_seen = now;
+    return req->absolute ? now + req->seconds : s.began_after + req->seconds;
+  }
+
+ private:
+  struct Seen {
+    std::string key;
+    double began_after = 0, last_seen = 0;
+  };
+  std::map<pid_t, Seen> seen_;
+};
 
 std::string phase_of(const std::vector<Marker>& markers) {
   bool end = false;
@@ -232,10 +265,24 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
   std::string quiet;
   double next_sample = 0;
   bool began_seen = false;
-  auto stays_quiet = [&](pid_t pid, double now, bool futex_only) {
+  SleepWatch sleeps;
+  bool sleeper_counted = false;  // the quiet window had a thread asleep past `verdict_at`
+  // verdict_at: a thread asleep until after it counts as waiting.
+  auto stays_quiet = [&](pid_t pid, double now, bool futex_only, std::optional<double> verdict_at = std::nullopt) {
     if (now < next_sample) return false;
     next_sample = now + 0.05;
-    auto key = quiet_key(pid, futex_only);
+    bool sleeper = false;
+    std::function<bool(const runners::ThreadSample&)> asleep_past;
+    if (verdict_at)
+      asleep_past = [&](const runners::ThreadSample& t) {
+        auto wake = sleeps.wakes_at_least(t, now);
+        // 0.1 s: the verdict's own tick, and the run's start against the program's.
+        bool past = wake && *wake > *verdict_at + 0.1;
+        sleeper |= past;
+        return past;
+      };
+    auto key = quiet_key(pid, futex_only, asleep_past);
+    sleeper_counted = key && sleeper;
     if (!key) {
       quiet_since.reset();
     } else if (!quiet_since || *key != quiet) {
@@ -307,10 +354,13 @@ RunEvidence Oracle::run_binary(const fs::path& binary, const CheckOptions& optio
       ev.why = "still alive " + fmt_s(since) + " after " + ev.exit_event;
       return true;
     }
-    if (options.early_verdict.value_or(oc.early_verdict) && since >= 0.05 && stays_quiet(pid, now, false)) {
+    if (options.early_verdict.value_or(oc.early_verdict) && since >= 0.05 &&
+        stays_quiet(pid, now, false, *ev.exit_began + oc.hang_after)) {
       take_snapshot(pid);
       ev.reproduced = ev.early = true;
-      ev.why = "every thread blocked in an untimed wait " + fmt_s(since) + " after " + ev.exit_event;
+      ev.why = std::string(sleeper_counted ? "every thread blocked in an untimed wait or asleep past the verdict "
+                                           : "every thread blocked in an untimed wait ") +
+               fmt_s(since) + " after " + ev.exit_event;
       return true;
     }
     return false;

@@ -243,7 +243,7 @@ std::string render_markdown(const Bundle& b) {
   }
   md << "## Reproduction rate\n\n"
      << b.hits << "/" << b.runs << " runs reproduced (" << describe_oracle(oc)
-     << "; exit-hang runs may be decided early, once every thread sits in an untimed wait).\n\n";
+     << "; exit-hang runs may be decided early, once every thread sits in an untimed wait or sleeps past the verdict).\n\n";
   bool delay = ev.ended.has_value();
   if (!ev.threads.empty()) {
     md << (delay ? "## Threads during the delay\n\n" : "## Threads at the hang\n\n");

@@ -2,10 +2,12 @@
 
 #include <cxxabi.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -187,6 +189,37 @@ ProcessSample sample_process(pid_t pid) {
   for (auto& t : p.threads)
     if (t.state != 'Z' && t.state != 'X') p.alive = true;
   return p;
+}
+
+std::optional<SleepRequest> sleep_request(const ThreadSample& t) {
+  if (t.state != 'S') return std::nullopt;
+  clockid_t clock = CLOCK_MONOTONIC;
+  bool absolute = false;
+  unsigned long addr = 0;
+  if (t.syscall == SYS_nanosleep) {
+    addr = t.args[0];
+  } else if (t.syscall == SYS_clock_nanosleep) {
+    clock = static_cast<clockid_t>(t.args[0]);
+    absolute = (t.args[1] & TIMER_ABSTIME) != 0;
+    addr = t.args[2];
+  } else {
+    return std::nullopt;
+  }
+  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) return std::nullopt;
+  int fd = open(("/proc/" + std::to_string(t.tid) + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  timespec req{};
+  ssize_t n = pread(fd, &req, sizeof req, static_cast<off_t>(addr));
+  close(fd);
+  if (n != static_cast<ssize_t>(sizeof req) || req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000L)
+    return std::nullopt;
+  SleepRequest r{static_cast<double>(req.tv_sec) + static_cast<double>(req.tv_nsec) * 1e-9, absolute};
+  if (absolute) {
+    timespec now{};
+    if (clock_gettime(clock, &now) != 0) return std::nullopt;
+    r.seconds -= static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+  }
+  return r;
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,17 @@ struct ProcessSample {
 };
 
 ProcessSample sample_process(pid_t pid);
+
+// What a thread asleep in nanosleep or clock_nanosleep (on the realtime,
+// monotonic or boot-time clock) asked for, read from its memory
+// (/proc/TID/mem): the seconds it asked to sleep, or for an absolute wake
+// time (TIMER_ABSTIME) the seconds left until it. nullopt for anything else,
+// or when the memory cannot be read.
+struct SleepRequest {
+  double seconds = 0;
+  bool absolute = false;
+};
+std::optional<SleepRequest> sleep_request(const ThreadSample& t);
 // Every live process in a process group (including the leader).
 std::vector<pid_t> group_members(pid_t pgid);
 // Every live child process of `pid`.

@@ -161,6 +161,47 @@ TEST_CASE("atexit handler sleeping 0.8 s: delayed-exit yes, exit-hang no, no ear
   CHECK(h.evidence[0].ended);
 }
 
+TEST_CASE("a thread asleep past the verdict counts as waiting: early verdict; a loop of short sleeps does not") {
+  Config c = short_config(Kind::ExitHang);  // hang_after 0.6 s
+  auto v = check(c, R"(
+#include <chrono>
+#include <thread>
+struct Worker {
+  std::thread t{[] { std::this_thread::sleep_for(std::chrono::seconds(5)); }};
+  ~Worker() { t.join(); }
+} worker;
+int main() {}
+)");
+  INFO(v.why);
+  CHECK(v.reproduced);
+  REQUIRE(v.evidence.size() == 1);
+  auto& ev = v.evidence[0];
+  CHECK(ev.early);
+  CHECK(ev.why.find("asleep past the verdict") != std::string::npos);
+  REQUIRE(ev.exit_began);
+  CHECK(ev.run.wall_s - *ev.exit_began < 0.5);
+  CHECK(ev.signature.primitive == "join");
+  CHECK(ev.signature.others == "sleeping");
+  // Each 100 ms sleep may be the last: only the verdict at hang_after says.
+  auto loop = check(c, R"(
+#include <atomic>
+#include <chrono>
+#include <thread>
+std::atomic<bool> stop{false};
+struct Worker {
+  std::thread t{[] { while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100)); }};
+  ~Worker() { t.join(); }
+} worker;
+int main() {}
+)");
+  INFO(loop.why);
+  CHECK(loop.reproduced);
+  REQUIRE(loop.evidence.size() == 1);
+  CHECK_FALSE(loop.evidence[0].early);
+  REQUIRE(loop.evidence[0].exit_began);
+  CHECK(loop.evidence[0].run.wall_s - *loop.evidence[0].exit_began >= 0.6);
+}
+
 TEST_CASE("a check's min_delay override: the same 0.8 s delay passes 0.5 s and fails 1.2 s") {
   Config c = short_config(Kind::DelayedExit);
   c.oracle.min_delay = 0.5;

@@ -1,12 +1,17 @@
 // The process runner on real processes, including ones that misbehave.
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "helpers.hpp"
+#include "runners/observe.hpp"
 #include "runners/process.hpp"
 #include "runners/session.hpp"
 
@@ -207,4 +212,44 @@ TEST_CASE("sandbox: rlimits are set and there is no network but loopback") {
     CHECK(r.out.find("lo:") != std::string::npos);
     CHECK(r.out.find("eth") == std::string::npos);
   }
+}
+
+TEST_CASE("a sleeping thread's request is read from its memory: relative and absolute") {
+  using namespace minrepro::runners;
+  auto asleep = [](bool absolute) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      timespec ts{};
+      if (absolute) {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += 30;
+      } else {
+        ts.tv_sec = 30;
+        ts.tv_nsec = 250000000;
+      }
+      clock_nanosleep(CLOCK_MONOTONIC, absolute ? TIMER_ABSTIME : 0, &ts, nullptr);
+      _exit(0);
+    }
+    std::optional<SleepRequest> r;
+    for (int i = 0; i < 200 && !r; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      auto p = sample_process(pid);
+      if (!p.threads.empty()) r = sleep_request(p.threads[0]);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    return r;
+  };
+  auto rel = asleep(false);
+  REQUIRE(rel);
+  CHECK_FALSE(rel->absolute);
+  CHECK(rel->seconds == doctest::Approx(30.25));
+  auto abs = asleep(true);
+  REQUIRE(abs);
+  CHECK(abs->absolute);
+  CHECK(abs->seconds > 27);  // what is left of the 30 s
+  CHECK(abs->seconds <= 30);
+  ThreadSample running;
+  running.state = 'R';
+  CHECK_FALSE(sleep_request(running));
 }
