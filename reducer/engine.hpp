@@ -1,6 +1,6 @@
 // The generic delta-debugging engine: given the chunks one pass proposed for
-// the current text, find a 1-minimal set of chunks to keep (ddmin-style group
-// halving), testing `jobs` candidates at once speculatively, with a verdict
+// the current text, find a 1-minimal set of chunks to keep (groups of
+// counter-based delta debugging's sizes, down to single chunks), testing `jobs` candidates at once speculatively, with a verdict
 // cache keyed by candidate hash. Knows nothing of C++ or processes.
 #pragma once
 #include <atomic>
