@@ -73,7 +73,10 @@ class SleepWatch {
     std::string key = std::to_string(t.syscall);
     for (unsigned long a : t.args) key += ":" + std::to_string(a);
     Seen& s = seen_[t.tid];
-    if (s.key != key) s.key = key, s.began_after = s.last_seen;
+    if (s.key != key) {
+      s.key = key;
+      s.began_after = s.last_seen;
+    }
     s.last_seen = now;
     return req->absolute ? now + req->seconds : s.began_after + req->seconds;
   }
