@@ -17,6 +17,18 @@ namespace minrepro::test {
 // An exit hang that needs the new thread to wait before main's exit sets
 // `stop` (set without a notify; main gives the thread 10 ms): starting 50 ms
 // late, the thread finds `stop` set, and the join returns.
+// libclang 14 crashes on this (a template header in front of a destructor)
+// and leaves its process's heap corrupted.
+inline const char* const kCrashesLibclang = R"(#include <vector>
+struct A {
+  std::vector<int> v;
+  template <typename F>
+  ~A() { for (auto& x : v) (void)x; }
+};
+A g;
+int main() {}
+)";
+
 inline const char* const kHangsIfThreadWaitsFirst = R"(#include <chrono>
 #include <condition_variable>
 #include <mutex>

@@ -94,10 +94,7 @@ TEST_CASE("candidates are parsed in one worker process, replaced after libclang 
   auto first = children();  // the worker, and the session's guardian
   CHECK(instrument_main_end("int main() { return 2; }\n", path, kFlags).returns == 1);
   CHECK(children() == first);  // the same worker
-  // libclang 14 crashes on a template header in front of a destructor.
-  auto crashed = instrument_main_end("#include <vector>\nstruct A {\n  std::vector<int> v;\n  template <typename F>\n"
-                                     "  ~A() { for (auto& x : v) (void)x; }\n};\nA g;\nint main() {}\n",
-                                     path, kFlags);
+  auto crashed = instrument_main_end(minrepro::test::kCrashesLibclang, path, kFlags);
   CHECK(crashed.parse_errors);
   CHECK(instrument_main_end("int main() { return 3; }\n", path, kFlags).returns == 1);
   auto now = children();
@@ -124,10 +121,7 @@ TEST_CASE("a parse worker's precompiled preamble goes with the worker, even when
   for (auto& e : fs::directory_iterator(dirs[0])) pch += e.path().filename().string().rfind("preamble-", 0) == 0;
   CHECK(pch >= 1);  // libclang wrote it there, not to /tmp
   // The crash below kills the worker (SIGKILL: libclang disposes nothing).
-  CHECK(instrument_main_end("#include <vector>\nstruct A {\n  std::vector<int> v;\n  template <typename F>\n"
-                            "  ~A() { for (auto& x : v) (void)x; }\n};\nA g;\nint main() {}\n",
-                            path, flags)
-            .parse_errors);
+  CHECK(instrument_main_end(minrepro::test::kCrashesLibclang, path, flags).parse_errors);
   CHECK_FALSE(fs::exists(dirs[0]));
   CHECK(tmp_dirs().empty());
 }

@@ -228,21 +228,9 @@ TEST_CASE("a delayed exit's begin timeout: a main that never returns is given up
   CHECK((*o)->check(kAtexitSleep).reproduced);
 }
 
-// libclang 14 crashes on this (a template header in front of a destructor)
-// and leaves its process's heap corrupted.
-const char* kCrashesLibclang = R"(#include <vector>
-struct A {
-  std::vector<int> v;
-  template <typename F>
-  ~A() { for (auto& x : v) (void)x; }
-};
-A g;
-int main() {}
-)";
-
 TEST_CASE("a candidate that crashes libclang is rejected, and the process lives on") {
   for (int i = 0; i < 2; ++i) {
-    auto v = check(short_config(Kind::ExitHang), kCrashesLibclang);
+    auto v = check(short_config(Kind::ExitHang), minrepro::test::kCrashesLibclang);
     CHECK_FALSE(v.reproduced);
     CHECK(v.why.find("libclang crashed") != std::string::npos);
   }
